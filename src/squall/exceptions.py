@@ -1,0 +1,282 @@
+"""Errors with botocore's names, so ``except botocore.exceptions.X`` code ports by import.
+
+Each ``SquallError`` subclass formats ``fmt`` with its keyword arguments and keeps them
+as attributes (``err.kwargs`` too), as botocore's errors do.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "BotoCoreError", "SquallError", "DataNotFoundError", "UnknownServiceError",
+    "UnknownRegionError", "ApiVersionNotFoundError", "HTTPClientError", "ConnectionError",
+    "EndpointConnectionError", "SSLError", "ConnectionClosedError", "ReadTimeoutError",
+    "ConnectTimeoutError", "ProxyConnectionError", "ResponseStreamingError",
+    "NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError",
+    "UnknownSignatureVersionError", "NoRegionError", "ProfileNotFound", "ConfigParseError",
+    "ConfigNotFound", "ParamValidationError", "ValidationError", "InvalidRegionError",
+    "UnknownServiceStyle", "PaginationError", "OperationNotPageableError",
+    "ChecksumError", "UnseekableStreamError", "WaiterError", "IncompleteReadError",
+    "UnknownClientMethodError", "ClientError", "EndpointResolutionError",
+    "InvalidConfigError", "InvalidRetryConfigurationError", "InvalidMaxRetryAttemptsError",
+    "ResourcesNotAvailableError", "UnknownEndpointError", "InvalidEndpointConfigurationError",
+]
+
+
+class SquallError(Exception):
+    """Base of every squall error that is not a service's ClientError."""
+
+    fmt = "An unspecified error occurred"
+
+    def __init__(self, **kwargs: Any) -> None:
+        msg = self.fmt.format(**kwargs)
+        super().__init__(msg)
+        self.kwargs = kwargs
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    def __reduce__(self) -> Any:
+        return _rebuild, (type(self), self.kwargs)
+
+
+def _rebuild(cls: type[SquallError], kwargs: dict[str, Any]) -> SquallError:
+    return cls(**kwargs)
+
+
+# botocore's base-class name, for ``except BotoCoreError``.
+BotoCoreError = SquallError
+
+
+class DataNotFoundError(SquallError):
+    fmt = "Unable to load data for: {data_path}"
+
+
+class UnknownServiceError(DataNotFoundError):
+    fmt = "Unknown service: '{service_name}'. Valid service names are: {known_service_names}"
+
+
+class UnknownRegionError(SquallError):
+    fmt = "Unknown region: '{region_name}'. {error_msg}"
+
+
+class ApiVersionNotFoundError(SquallError):
+    fmt = "Unable to load data {data_path} for: {api_version}"
+
+
+class HTTPClientError(SquallError):
+    fmt = "An HTTP Client raised an unhandled exception: {error}"
+
+    def __init__(self, request: Any = None, response: Any = None, **kwargs: Any) -> None:
+        self.request = request
+        self.response = response
+        super().__init__(**kwargs)
+
+
+class ConnectionError(SquallError):  # noqa: A001 - botocore's name
+    fmt = "An HTTP Client failed to establish a connection: {error}"
+
+
+class EndpointConnectionError(ConnectionError):
+    fmt = 'Could not connect to the endpoint URL: "{endpoint_url}"'
+
+
+class SSLError(ConnectionError):
+    fmt = "SSL validation failed for {endpoint_url} {error}"
+
+
+class ConnectionClosedError(HTTPClientError):
+    fmt = "Connection was closed before we received a valid response from endpoint URL: \"{endpoint_url}\"."
+
+
+class ReadTimeoutError(HTTPClientError):
+    fmt = 'Read timeout on endpoint URL: "{endpoint_url}"'
+
+
+class ConnectTimeoutError(ConnectionError):
+    fmt = 'Connect timeout on endpoint URL: "{endpoint_url}"'
+
+
+class ProxyConnectionError(ConnectionError):
+    fmt = 'Failed to connect to proxy URL: "{proxy_url}"'
+
+
+class ResponseStreamingError(HTTPClientError):
+    fmt = "An error occurred while reading from response stream: {error}"
+
+
+class NoCredentialsError(SquallError):
+    """No provider in the chain found credentials; ``attempts`` says why each did not."""
+
+    fmt = "Unable to locate credentials"
+
+    def __init__(self, attempts: tuple[tuple[str, str], ...] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.attempts = tuple(attempts)
+        if self.attempts:
+            lines = [f"  - {name}: {reason}" for name, reason in self.attempts]
+            self.args = (
+                self.args[0] + ". Providers tried, in order:\n" + "\n".join(lines),
+            )
+
+    def __reduce__(self) -> Any:
+        return _rebuild_nocreds, (self.attempts,)
+
+
+def _rebuild_nocreds(attempts: tuple[tuple[str, str], ...]) -> "NoCredentialsError":
+    return NoCredentialsError(attempts=attempts)
+
+
+class PartialCredentialsError(SquallError):
+    fmt = "Partial credentials found in {provider}, missing: {cred_var}"
+
+
+class CredentialRetrievalError(SquallError):
+    fmt = "Error when retrieving credentials from {provider}: {error_msg}"
+
+
+class UnknownSignatureVersionError(SquallError):
+    fmt = "Unknown Signature Version: {signature_version}."
+
+
+class NoRegionError(SquallError):
+    fmt = (
+        "You must specify a region. Set region_name on the Session or client, "
+        "AWS_DEFAULT_REGION or AWS_REGION, or 'region' in the profile."
+    )
+
+
+class UnknownEndpointError(SquallError, ValueError):
+    fmt = "Unable to construct an endpoint for {service_name} in region {region_name}"
+
+
+class EndpointResolutionError(SquallError):
+    """The endpoint rule set rejected the inputs (its message is the rule's error)."""
+
+    fmt = "{msg}"
+
+
+class InvalidEndpointConfigurationError(SquallError):
+    fmt = "Invalid endpoint configuration: {msg}"
+
+
+class ProfileNotFound(SquallError):
+    fmt = "The config profile ({profile}) could not be found"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        searched = kwargs.get("searched")
+        if searched:
+            self.args = (self.args[0] + f" in {searched}",)
+
+
+class ConfigParseError(SquallError):
+    fmt = "Unable to parse config file: {path}"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if kwargs.get("lineno") is not None:
+            self.args = (
+                f"{self.args[0]}, line {kwargs['lineno']}: {kwargs.get('reason', 'cannot be parsed')}",
+            )
+
+
+class ConfigNotFound(SquallError):
+    fmt = "The specified config file ({path}) could not be found."
+
+
+class InvalidConfigError(SquallError):
+    fmt = "{error_msg}"
+
+
+class InvalidRetryConfigurationError(SquallError):
+    fmt = 'Cannot provide retry configuration for "{retry_config_option}". Valid retry configuration options are: \'max_attempts\', \'total_max_attempts\', \'mode\''
+
+
+class InvalidMaxRetryAttemptsError(InvalidRetryConfigurationError):
+    fmt = "Value provided to \"max_attempts\": {provided_max_attempts} must be an integer greater than or equal to {min_value}."
+
+
+class ValidationError(SquallError):
+    fmt = "Invalid value ('{value}') for param {param} of type {type_name} "
+
+
+class InvalidRegionError(ValidationError, ValueError):
+    fmt = "Provided region_name '{region_name}' doesn't match a supported format."
+
+
+class ParamValidationError(SquallError):
+    fmt = "Parameter validation failed:\n{report}"
+
+
+class UnknownServiceStyle(SquallError):
+    fmt = "The service style ({service_style}) is not understood."
+
+
+class PaginationError(SquallError):
+    fmt = "Error during pagination: {message}"
+
+
+class OperationNotPageableError(SquallError):
+    fmt = "Operation cannot be paginated: {operation_name}"
+
+
+class ChecksumError(SquallError):
+    fmt = "Expected {checksum_type} hash value of {expected_checksum} for the body but got {actual_checksum}"
+
+
+class UnseekableStreamError(SquallError):
+    fmt = "Need to rewind the stream {stream_object}, but stream is not seekable."
+
+
+class WaiterError(SquallError):
+    fmt = "Waiter {name} failed: {reason}"
+
+    def __init__(self, name: str, reason: str, last_response: Any) -> None:
+        super().__init__(name=name, reason=reason)
+        self.last_response = last_response
+
+
+class IncompleteReadError(SquallError):
+    fmt = "{actual_bytes} read, but total bytes expected is {expected_bytes}."
+
+
+class UnknownClientMethodError(SquallError):
+    fmt = "Client does not have method: {method_name}"
+
+
+class ResourcesNotAvailableError(SquallError):
+    fmt = (
+        "squall does not build resources yet (session.resource('{service_name}')); "
+        "use session.client('{service_name}') meanwhile"
+    )
+
+
+class ClientError(Exception):
+    """A service answered with an error; ``response`` is botocore's error dict."""
+
+    MSG_TEMPLATE = "An error occurred ({error_code}) when calling the {operation_name} operation{retry_info}: {error_message}"
+
+    def __init__(self, error_response: dict[str, Any], operation_name: str) -> None:
+        retry_info = self._retry_info(error_response)
+        error = error_response.get("Error", {})
+        msg = self.MSG_TEMPLATE.format(
+            error_code=error.get("Code", "Unknown"),
+            error_message=error.get("Message", "Unknown"),
+            operation_name=operation_name,
+            retry_info=retry_info,
+        )
+        super().__init__(msg)
+        self.response = error_response
+        self.operation_name = operation_name
+
+    @staticmethod
+    def _retry_info(response: dict[str, Any]) -> str:
+        attempts = response.get("ResponseMetadata", {}).get("RetryAttempts")
+        if attempts:
+            if response.get("ResponseMetadata", {}).get("MaxAttemptsReached"):
+                return f" (reached max retries: {attempts})"
+            return f" (retried {attempts} times)" if attempts != 1 else " (retried 1 time)"
+        return ""
+
+    def __reduce__(self) -> Any:
+        return type(self), (self.response, self.operation_name)

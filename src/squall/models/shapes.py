@@ -1,0 +1,416 @@
+"""Immutable, lazily resolved views of a service model (``service-2.json``).
+
+A ``ServiceModel`` wraps the parsed JSON (shared, never mutated). Shapes and operations
+are built on first use and memoised per model, so a client for EC2 costs nothing until
+an operation is called. Memo dicts are filled with ``setdefault``: two threads racing
+build equal values and one wins, so no lock is needed to read.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Mapping
+
+__all__ = ["ServiceModel", "OperationModel", "Shape", "PROTOCOL_PRIORITY", "xform_name"]
+
+# When a model lists several protocols, botocore picks the first of these it supports.
+PROTOCOL_PRIORITY = ("json", "rest-json", "rest-xml", "smithy-rpc-v2-cbor", "query", "ec2")
+
+# Member/shape traits that affect the wire format (``locationName`` is exposed as ``name``).
+_SERIALIZATION_KEYS = (
+    "locationName", "queryName", "flattened", "location", "payload", "streaming",
+    "timestampFormat", "xmlNamespace", "resultWrapper", "xmlAttribute", "eventstream",
+    "event", "eventheader", "eventpayload", "jsonvalue", "hostLabel",
+)
+_METADATA_KEYS = (
+    "required", "min", "max", "pattern", "sensitive", "enum", "idempotencyToken", "error",
+    "exception", "endpointdiscoveryid", "retryable", "document", "union", "contextParam",
+    "clientContextParams", "requiresLength", "fault", "box", "deprecated",
+)
+
+
+def xform_name(name: str, sep: str = "_") -> str:
+    """CamelCase operation name -> boto3's snake_case method name (memoised)."""
+    key = (name, sep)
+    cached = _xform_cache.get(key)
+    if cached is None:
+        cached = _xform_cache.setdefault(key, _snake(name, sep))
+    return cached
+
+
+_xform_cache: dict[tuple[str, str], str] = {}
+# Mixed-case words that boto3 keeps whole (``ExecutePartiQLStatement`` -> ``execute_partiql_statement``).
+_WHOLE_WORDS = (("iSCSI", "Iscsi"), ("PartiQL", "Partiql"), ("WhatsApp", "Whatsapp"),
+                ("OTel", "Otel"), ("HITsFor", "HitsFor"))
+_PLURAL_ACRONYM = re.compile("[A-Z]{2,}s$")  # GatewayARNs -> gateway_arns
+_WORD_START = re.compile("(.)([A-Z][a-z]+)")
+_LOWER_UPPER = re.compile("([a-z0-9])([A-Z])")
+
+
+def _snake(name: str, sep: str) -> str:
+    if sep in name:
+        return name
+    for word, replacement in _WHOLE_WORDS:
+        name = name.replace(word, replacement)
+    plural = _PLURAL_ACRONYM.search(name)
+    if plural is not None:
+        name = name[: plural.start()] + sep + plural.group().lower()
+    name = _WORD_START.sub(r"\1" + sep + r"\2", name)
+    return _LOWER_UPPER.sub(r"\1" + sep + r"\2", name).lower()
+
+
+class Shape:
+    """One shape, possibly as seen through a structure member (member traits merged)."""
+
+    __slots__ = (
+        "name", "type_name", "_model", "_raw", "serialization", "metadata", "_members",
+        "_member", "_key", "_value", "documentation",
+    )
+
+    def __init__(self, name: str, raw: Mapping[str, Any], model: "ServiceModel",
+                 member_traits: Mapping[str, Any] | None = None) -> None:
+        self.name = name
+        self._raw = raw
+        self._model = model
+        self.type_name: str = raw["type"]
+        self.documentation: str = raw.get("documentation", "")
+        ser: dict[str, Any] = {}
+        meta: dict[str, Any] = {}
+        for source in (raw, member_traits or {}):
+            for key in _SERIALIZATION_KEYS:
+                if key in source:
+                    ser["name" if key == "locationName" else key] = source[key]
+            for key in _METADATA_KEYS:
+                if key in source:
+                    meta[key] = source[key]
+        self.serialization: Mapping[str, Any] = ser
+        self.metadata: Mapping[str, Any] = meta
+        self._members: dict[str, Shape] | None = None
+        self._member: Shape | None = None
+        self._key: Shape | None = None
+        self._value: Shape | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}({self.name})>"
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        return self._raw
+
+    # -- structure ---------------------------------------------------------------
+    @property
+    def members(self) -> Mapping[str, "Shape"]:
+        if self._members is None:
+            resolved = {
+                member_name: self._model._member_shape(ref)
+                for member_name, ref in self._raw.get("members", {}).items()
+            }
+            self._members = resolved
+        return self._members
+
+    @property
+    def required_members(self) -> tuple[str, ...]:
+        return tuple(self._raw.get("required", ()))
+
+    @property
+    def is_tagged_union(self) -> bool:
+        return bool(self._raw.get("union"))
+
+    @property
+    def is_document_type(self) -> bool:
+        return bool(self._raw.get("document"))
+
+    @property
+    def event_stream_name(self) -> str | None:
+        for name, member in self.members.items():
+            if member.serialization.get("eventstream"):
+                return name
+        return None
+
+    @property
+    def error_code(self) -> str:
+        """The wire error code: the ``error.code`` trait (query) or the shape name."""
+        return self._raw.get("error", {}).get("code") or self.name
+
+    # -- list / map ----------------------------------------------------------------
+    @property
+    def member(self) -> "Shape":
+        if self._member is None:
+            self._member = self._model._member_shape(self._raw["member"])
+        return self._member
+
+    @property
+    def key(self) -> "Shape":
+        if self._key is None:
+            self._key = self._model._member_shape(self._raw["key"])
+        return self._key
+
+    @property
+    def value(self) -> "Shape":
+        if self._value is None:
+            self._value = self._model._member_shape(self._raw["value"])
+        return self._value
+
+    @property
+    def enum(self) -> tuple[str, ...]:
+        return tuple(self._raw.get("enum", ()))
+
+
+class OperationModel:
+    __slots__ = ("name", "_raw", "service_model", "_cache")
+
+    def __init__(self, raw: Mapping[str, Any], service_model: "ServiceModel", name: str) -> None:
+        self.name = name
+        self._raw = raw
+        self.service_model = service_model
+        self._cache: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"OperationModel(name={self.name})"
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        return self._raw
+
+    @property
+    def wire_name(self) -> str:
+        return self._raw.get("name", self.name)
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        return self.service_model.metadata
+
+    @property
+    def http(self) -> Mapping[str, Any]:
+        return self._raw.get("http", {})
+
+    @property
+    def input_shape(self) -> Shape | None:
+        ref = self._raw.get("input")
+        if ref is None:
+            return None
+        return self._memo("input", lambda: self.service_model._member_shape(ref))
+
+    @property
+    def output_shape(self) -> Shape | None:
+        ref = self._raw.get("output")
+        if ref is None:
+            return None
+        return self._memo("output", lambda: self.service_model._member_shape(ref))
+
+    @property
+    def error_shapes(self) -> tuple[Shape, ...]:
+        return self._memo("errors", lambda: tuple(
+            self.service_model.shape_for(ref["shape"]) for ref in self._raw.get("errors", ())
+        ))
+
+    @property
+    def idempotent_members(self) -> tuple[str, ...]:
+        shape = self.input_shape
+        if shape is None:
+            return ()
+        return tuple(n for n, m in shape.members.items() if m.metadata.get("idempotencyToken"))
+
+    @property
+    def context_parameters(self) -> tuple[tuple[str, str], ...]:
+        """(rule-set parameter name, input member name) for members with ``contextParam``."""
+        shape = self.input_shape
+        if shape is None:
+            return ()
+        return tuple(
+            (m.metadata["contextParam"]["name"], n)
+            for n, m in shape.members.items() if "contextParam" in m.metadata
+        )
+
+    @property
+    def static_context_parameters(self) -> Mapping[str, Any]:
+        return {k: v["value"] for k, v in self._raw.get("staticContextParams", {}).items()}
+
+    @property
+    def operation_context_parameters(self) -> tuple[Mapping[str, Any], ...]:
+        return tuple(
+            {"name": k, "path": v["path"]} for k, v in self._raw.get("operationContextParams", {}).items()
+        )
+
+    @property
+    def auth(self) -> tuple[str, ...] | None:
+        auth = self._raw.get("auth")
+        return tuple(auth) if auth is not None else None
+
+    @property
+    def auth_type(self) -> str | None:
+        return self._raw.get("authtype")
+
+    @property
+    def endpoint(self) -> Mapping[str, Any] | None:
+        return self._raw.get("endpoint")
+
+    @property
+    def http_checksum(self) -> Mapping[str, Any]:
+        return self._raw.get("httpChecksum", {})
+
+    @property
+    def http_checksum_required(self) -> bool:
+        return bool(self._raw.get("httpChecksumRequired"))
+
+    @property
+    def request_compression(self) -> Mapping[str, Any] | None:
+        return self._raw.get("requestcompression")
+
+    @property
+    def deprecated(self) -> bool:
+        return bool(self._raw.get("deprecated"))
+
+    @property
+    def has_streaming_input(self) -> bool:
+        return self._streaming_member(self.input_shape) is not None
+
+    @property
+    def has_streaming_output(self) -> bool:
+        return self._streaming_member(self.output_shape) is not None
+
+    @property
+    def has_event_stream_output(self) -> bool:
+        shape = self.output_shape
+        return shape is not None and shape.event_stream_name is not None
+
+    @staticmethod
+    def _streaming_member(shape: Shape | None) -> Shape | None:
+        if shape is None:
+            return None
+        payload = shape.serialization.get("payload")
+        if payload is None:
+            return None
+        member = shape.members[payload]
+        if member.type_name == "blob" and member.serialization.get("streaming"):
+            return member
+        return None
+
+    def _memo(self, key: str, build: Any) -> Any:
+        found = self._cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._cache.setdefault(key, build())
+        return found
+
+
+_MISSING = object()
+
+
+class ServiceModel:
+    """A service's model: metadata, operations and shapes, resolved on demand."""
+
+    def __init__(self, raw: Mapping[str, Any], service_name: str | None = None) -> None:
+        self._raw = raw
+        self._shapes_raw: Mapping[str, Any] = raw.get("shapes", {})
+        self._ops_raw: Mapping[str, Any] = raw.get("operations", {})
+        self._service_name = service_name
+        self._shape_cache: dict[str, Shape] = {}
+        self._member_cache: dict[int, Shape] = {}
+        self._op_cache: dict[str, OperationModel] = {}
+        self._cache: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"ServiceModel({self.service_name})"
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        return self._raw
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        return self._raw.get("metadata", {})
+
+    @property
+    def service_name(self) -> str:
+        return self._service_name or self.endpoint_prefix
+
+    @property
+    def service_id(self) -> str:
+        return self.metadata.get("serviceId", "")
+
+    @property
+    def endpoint_prefix(self) -> str:
+        return self.metadata.get("endpointPrefix", "")
+
+    @property
+    def signing_name(self) -> str:
+        return self.metadata.get("signingName") or self.endpoint_prefix
+
+    @property
+    def api_version(self) -> str:
+        return self.metadata.get("apiVersion", "")
+
+    @property
+    def protocol(self) -> str:
+        protocols = self.metadata.get("protocols")
+        if protocols:
+            for candidate in PROTOCOL_PRIORITY:
+                if candidate in protocols:
+                    return candidate
+        return self.metadata["protocol"]
+
+    @property
+    def signature_version(self) -> str | None:
+        return self.metadata.get("signatureVersion")
+
+    @property
+    def is_query_compatible(self) -> bool:
+        return "awsQueryCompatible" in self.metadata
+
+    @property
+    def client_context_parameters(self) -> Mapping[str, Any]:
+        return self._raw.get("clientContextParams", {})
+
+    @property
+    def operation_names(self) -> tuple[str, ...]:
+        return tuple(self._ops_raw)
+
+    @property
+    def shape_names(self) -> tuple[str, ...]:
+        return tuple(self._shapes_raw)
+
+    def operation_model(self, name: str) -> OperationModel:
+        op = self._op_cache.get(name)
+        if op is None:
+            try:
+                raw = self._ops_raw[name]
+            except KeyError:
+                from ..exceptions import SquallError
+
+                class OperationNotFoundError(SquallError, KeyError):
+                    fmt = "Operation {name} not found in service {service}"
+
+                raise OperationNotFoundError(name=name, service=self.service_name) from None
+            op = self._op_cache.setdefault(name, OperationModel(raw, self, name))
+        return op
+
+    def shape_for(self, name: str) -> Shape:
+        shape = self._shape_cache.get(name)
+        if shape is None:
+            shape = self._shape_cache.setdefault(name, Shape(name, self._shapes_raw[name], self))
+        return shape
+
+    def _member_shape(self, ref: Mapping[str, Any]) -> Shape:
+        """The target shape of a member reference, with the reference's own traits."""
+        if len(ref) == 1:
+            return self.shape_for(ref["shape"])
+        key = id(ref)  # refs live in the shared model JSON, so identity is stable
+        shape = self._member_cache.get(key)
+        if shape is None:
+            name = ref["shape"]
+            shape = self._member_cache.setdefault(
+                key, Shape(name, self._shapes_raw[name], self, member_traits=ref)
+            )
+        return shape
+
+    @property
+    def error_shapes(self) -> tuple[Shape, ...]:
+        found = self._cache.get("errors")
+        if found is None:
+            found = self._cache.setdefault("errors", tuple(
+                self.shape_for(n) for n, s in self._shapes_raw.items() if s.get("exception")
+            ))
+        return found
+
+    def iter_operations(self) -> Iterator[OperationModel]:
+        for name in self._ops_raw:
+            yield self.operation_model(name)
