@@ -341,6 +341,12 @@ class ServiceModel:
 
     @property
     def protocol(self) -> str:
+        """The model's legacy ``protocol`` trait (botocore's ``protocol``)."""
+        return self.metadata["protocol"]
+
+    @property
+    def resolved_protocol(self) -> str:
+        """The protocol squall speaks: the first of ``protocols`` in botocore's priority."""
         protocols = self.metadata.get("protocols")
         if protocols:
             for candidate in PROTOCOL_PRIORITY:
@@ -410,6 +416,16 @@ class ServiceModel:
                 self.shape_for(n) for n, s in self._shapes_raw.items() if s.get("exception")
             ))
         return found
+
+    def shape_for_error_code(self, code: str) -> Shape | None:
+        """The exception shape whose wire code (``error.code`` or name) is ``code``."""
+        by_code = self._cache.get("errors_by_code")
+        if by_code is None:
+            # Later shapes win on duplicate codes, as in botocore.
+            by_code = self._cache.setdefault(
+                "errors_by_code", {s.error_code: s for s in self.error_shapes}
+            )
+        return by_code.get(code)
 
     def iter_operations(self) -> Iterator[OperationModel]:
         for name in self._ops_raw:

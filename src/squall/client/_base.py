@@ -1,0 +1,121 @@
+"""The client object users hold: one method per operation, built once per service model."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from ..models import ServiceModel, xform_name
+from ..retries import RetryQuota
+from ._context import ClientContext
+from ._exceptions import ClientExceptions
+from ._flow import call_flow
+from ._sync import run_sync
+
+__all__ = ["BaseClient", "ClientMeta", "client_class_for"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientMeta:
+    """``client.meta``: botocore's attribute names."""
+
+    service_model: ServiceModel
+    region_name: str | None
+    endpoint_url: str
+    config: Any
+    partition: str
+    events: Any
+    method_to_api_mapping: Mapping[str, str]
+
+
+class BaseClient:
+    """Shared by every thread that holds it: the context is immutable, the transport
+    pool and retry quota are thread-safe, and credentials refresh single-flight."""
+
+    _PY_TO_OP_NAME: Mapping[str, str] = {}
+
+    def __init__(
+        self, *, context: ClientContext, meta: ClientMeta, transport: Any,
+        get_credentials: Callable[[], Any], rebuild: tuple[Any, ...] | None = None,
+    ) -> None:
+        self._context = context
+        self.meta = meta
+        self._transport = transport
+        self._get_credentials = get_credentials
+        self._quota = RetryQuota() if context.retry_policy.mode != "legacy" else None
+        self._rebuild = rebuild
+        self._closed = False
+
+    @property
+    def exceptions(self) -> ClientExceptions:
+        return self._context.exceptions
+
+    def _make_api_call(self, operation_name: str, api_params: Mapping[str, Any]) -> dict[str, Any]:
+        flow = call_flow(self._context, operation_name, api_params, self._quota)
+        return run_sync(flow, send=self._transport.send, get_credentials=self._get_credentials)
+
+    def close(self) -> None:
+        """Close the connection pool; the client may not be used afterwards."""
+        self._closed = True
+        self._transport.close()
+
+    def __enter__(self) -> "BaseClient":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __reduce__(self) -> Any:
+        # A client pickles as its Session plus its own arguments and is rebuilt (with
+        # fresh connections and re-resolved credentials) on the other side.
+        if self._rebuild is None:
+            raise TypeError("this client was not created from a Session and cannot be pickled")
+        return _rebuild_client, self._rebuild
+
+    def __repr__(self) -> str:
+        return f"<squall.client.{type(self).__name__} region={self.meta.region_name!r} endpoint={self.meta.endpoint_url!r}>"
+
+
+def _rebuild_client(session: Any, service_name: str, kwargs: Mapping[str, Any]) -> BaseClient:
+    return session.client(service_name, **kwargs)
+
+
+_classes: dict[int, tuple[ServiceModel, type[BaseClient]]] = {}
+_classes_lock = threading.Lock()
+
+
+def _operation_method(operation_name: str, py_name: str, doc: str) -> Callable[..., Any]:
+    def api_call(self: BaseClient, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if args:
+            raise TypeError(f"{py_name}() only accepts keyword arguments.")
+        return self._make_api_call(operation_name, kwargs)
+
+    api_call.__name__ = py_name
+    api_call.__qualname__ = py_name
+    api_call.__doc__ = doc
+    return api_call
+
+
+def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
+    """The client class for a model, created once per process and shared by all Sessions."""
+    key = id(service_model)
+    found = _classes.get(key)
+    if found is not None and found[0] is service_model:
+        return found[1]
+    with _classes_lock:
+        found = _classes.get(key)
+        if found is not None and found[0] is service_model:
+            return found[1]
+        attrs: dict[str, Any] = {"__module__": "squall.client"}
+        mapping: dict[str, str] = {}
+        for op_name in service_model.operation_names:
+            py_name = xform_name(op_name)
+            mapping[py_name] = op_name
+            attrs[py_name] = _operation_method(
+                op_name, py_name, f"Calls the {service_model.service_id} {op_name} operation."
+            )
+        attrs["_PY_TO_OP_NAME"] = mapping
+        class_name = (service_model.service_id or service_model.service_name).replace(" ", "")
+        cls = type(class_name, (BaseClient,), attrs)
+        _classes[key] = (service_model, cls)
+        return cls

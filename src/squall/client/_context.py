@@ -1,0 +1,41 @@
+"""Everything a call needs that is fixed when the client is made (immutable, shareable)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Mapping
+
+from ..http import HttpRequest, HttpResponse, SerializedRequest
+from ..models import OperationModel, ServiceModel
+from ..retries import RetryPolicy
+from ._exceptions import ClientExceptions
+
+__all__ = ["ClientContext", "ResolvedEndpoint"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolvedEndpoint:
+    url: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientContext:
+    service_model: ServiceModel
+    region_name: str | None
+    exceptions: ClientExceptions
+    # rule-set parameters for an operation call -> endpoint (memoised by the engine)
+    resolve_endpoint: Callable[[OperationModel, Mapping[str, Any]], ResolvedEndpoint]
+    serialize: Callable[[OperationModel, Mapping[str, Any]], SerializedRequest]
+    parse: Callable[[OperationModel, HttpResponse], dict[str, Any]]
+    parse_error: Callable[[OperationModel, HttpResponse], dict[str, Any]]
+    validate: Callable[[Any, Mapping[str, Any]], None] | None
+    retry_policy: RetryPolicy
+    user_agent: str
+    inject_host_prefix: bool = True
+    signing_name: str
+    unsigned: bool = False
+    clock: Callable[[], datetime]
+    # (request, credentials, signing properties, now) -> signed request
+    sign: Callable[[HttpRequest, Any, Mapping[str, Any], datetime], HttpRequest]

@@ -1,0 +1,64 @@
+"""Credential values. Secrets never appear in a repr, str or log line."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+__all__ = ["ReadOnlyCredentials", "Credentials", "redact"]
+
+
+def redact(secret: str | None) -> str:
+    """Keep just enough of a key id to recognise it: ``AKIA****MPLE``."""
+    if not secret:
+        return repr(secret)
+    if len(secret) <= 8:
+        return "****"
+    return f"{secret[:4]}****{secret[-4:]}"
+
+
+class ReadOnlyCredentials(NamedTuple):
+    """A consistent snapshot (botocore's name and field order), safe to unpack."""
+
+    access_key: str
+    secret_key: str
+    token: str | None
+    account_id: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"ReadOnlyCredentials(access_key={redact(self.access_key)}, secret_key=****, "
+            f"token={'****' if self.token else None}, account_id={self.account_id!r})"
+        )
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class Credentials:
+    """Static credentials, with ``method`` (botocore's provider name) and ``source``.
+
+    ``source`` says where they were found, e.g. ``env AWS_ACCESS_KEY_ID`` or
+    ``/home/me/.aws/credentials [dev] line 3``.
+    """
+
+    access_key: str
+    secret_key: str
+    token: str | None = None
+    method: str = "explicit"
+    account_id: str | None = None
+    source: str = ""
+
+    def get_frozen_credentials(self) -> ReadOnlyCredentials:
+        return ReadOnlyCredentials(self.access_key, self.secret_key, self.token, self.account_id)
+
+    @property
+    def refresh_needed(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return (
+            f"Credentials(method={self.method!r}, access_key={redact(self.access_key)}, "
+            f"token={'****' if self.token else None}, source={self.source!r})"
+        )
+
+    __str__ = __repr__
