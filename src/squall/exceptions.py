@@ -17,9 +17,11 @@ __all__ = [
     "ConfigNotFound", "ParamValidationError", "ValidationError", "InvalidRegionError",
     "UnknownServiceStyle", "PaginationError", "OperationNotPageableError",
     "ChecksumError", "UnseekableStreamError", "WaiterError", "IncompleteReadError",
-    "UnknownClientMethodError", "ClientError", "EndpointResolutionError",
+    "UnknownClientMethodError", "ClientError", "EventStreamError", "EndpointResolutionError",
     "InvalidConfigError", "InvalidRetryConfigurationError", "InvalidMaxRetryAttemptsError",
     "ResourcesNotAvailableError", "UnknownEndpointError", "InvalidEndpointConfigurationError",
+    "InvalidRetryModeError", "InvalidS3AddressingStyleError", "InvalidDefaultsMode",
+    "InvalidSettingError",
 ]
 
 
@@ -196,6 +198,24 @@ class InvalidMaxRetryAttemptsError(InvalidRetryConfigurationError):
     fmt = "Value provided to \"max_attempts\": {provided_max_attempts} must be an integer greater than or equal to {min_value}."
 
 
+class InvalidRetryModeError(InvalidRetryConfigurationError):
+    fmt = 'Invalid value provided to "mode": "{provided_retry_mode}" must be one of: {valid_modes}'
+
+
+class InvalidS3AddressingStyleError(SquallError):
+    fmt = "S3 addressing style {s3_addressing_style} is invalid. Valid options are: 'auto', 'virtual', and 'path'"
+
+
+class InvalidDefaultsMode(SquallError):
+    fmt = "Client configured with invalid defaults mode: {mode}. Valid defaults modes include: {valid_modes}."
+
+
+class InvalidSettingError(InvalidConfigError, ValueError):
+    """A configured value cannot be used; says which setting, what value and where from."""
+
+    fmt = "Invalid value {value!r} for setting '{setting}' (from {source}): {reason}"
+
+
 class ValidationError(SquallError):
     fmt = "Invalid value ('{value}') for param {param} of type {type_name} "
 
@@ -280,3 +300,7 @@ class ClientError(Exception):
 
     def __reduce__(self) -> Any:
         return type(self), (self.response, self.operation_name)
+
+
+class EventStreamError(ClientError):
+    """An error event arrived on a response event stream."""
