@@ -39,3 +39,5 @@ class ClientContext:
     clock: Callable[[], datetime]
     # (request, credentials, signing properties, now) -> signed request
     sign: Callable[[HttpRequest, Any, Mapping[str, Any], datetime], HttpRequest]
+    # parsed error -> code that picks the exception class (service quirk; default: Error.Code)
+    error_class_code: Callable[[Mapping[str, Any]], str | None] | None = None

@@ -113,7 +113,8 @@ def call_flow(
             return parsed
         error = ctx.parse_error(op, response)
         code = error.get("Error", {}).get("Code")
-        error_class = ctx.exceptions.from_code(code)
+        class_code = ctx.error_class_code(error) if ctx.error_class_code else code
+        error_class = ctx.exceptions.from_code(class_code)
         modeled = _modeled_retryable(ctx, code)
         decision = ctx.retry_policy.decide(
             attempt=attempt, status=response.status_code, error_code=code, modeled=modeled, quota=quota,

@@ -1,0 +1,129 @@
+"""Assemble a client from resolved inputs: the one place the layers are wired together."""
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping
+
+from ..auth import SigningKeyCache, sign_v4
+from ..customizations import for_service
+from ..endpoints import load_partitions, load_ruleset
+from ..http import HttpRequest
+from ..models import Loader, ServiceModel
+from ..protocols import parser_for, serializer_for
+from ..retries import RetryPolicy
+from ._base import BaseClient, ClientMeta, client_class_for
+from ._context import ClientContext
+from ._endpoint_params import EndpointInputs
+from ._exceptions import exceptions_for
+
+__all__ = ["ClientInputs", "build_client", "user_agent"]
+
+_KEY_CACHE = SigningKeyCache()
+
+
+def user_agent(extra: str | None = None, appid: str | None = None) -> str:
+    parts = [
+        "squall/0.1.0", f"Python/{platform.python_version()}", f"{platform.system()}/{platform.release()}",
+        "ua/2.1", f"lang/python#{platform.python_version()}",
+    ]
+    if appid:
+        parts.append(f"app/{appid}")
+    if extra:
+        parts.append(extra)
+    return " ".join(parts)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _sign(request: HttpRequest, credentials: Any, props: Mapping[str, Any], now: datetime) -> HttpRequest:
+    return sign_v4(
+        request,
+        access_key=credentials.access_key,
+        secret_key=credentials.secret_key,
+        token=credentials.token,
+        region=props["region"] or "us-east-1",
+        service=props["signing_name"],
+        timestamp=now,
+        double_uri_encode=not props.get("disable_double_encoding", False),
+        normalize_path=not props.get("disable_double_encoding", False),
+        key_cache=_KEY_CACHE,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientInputs:
+    """Everything the Session resolved for one client (values with their precedence applied)."""
+
+    service_name: str
+    service_model: ServiceModel
+    loader: Loader
+    region_name: str | None
+    endpoint_url: str | None
+    builtins: Mapping[str, Any]
+    client_context_params: Mapping[str, Any]
+    config: Any
+    partition: str
+    retry_mode: str
+    max_attempts: int
+    parameter_validation: bool
+    inject_host_prefix: bool
+    user_agent: str
+    unsigned: bool
+    events: Any = None
+
+
+def build_client(
+    inputs: ClientInputs, *, transport: Any, get_credentials: Callable[[], Any],
+    rebuild: tuple[Any, ...] | None,
+) -> BaseClient:
+    model = inputs.service_model
+    ruleset = load_ruleset(inputs.service_name, loader=inputs.loader)
+    endpoints = EndpointInputs.build(
+        ruleset, load_partitions(inputs.loader), inputs.builtins, inputs.client_context_params
+    )
+    protocol = model.resolved_protocol
+    parser = parser_for(protocol)
+    validate = None
+    if inputs.parameter_validation:
+        from .validate import validate as validate_params
+
+        validate = validate_params
+    context = ClientContext(
+        service_model=model,
+        region_name=inputs.region_name,
+        exceptions=exceptions_for(model),
+        resolve_endpoint=endpoints.resolve,
+        serialize=serializer_for(protocol),
+        parse=parser.parse,
+        parse_error=lambda op, response: parser.parse_error(op.service_model, response),
+        validate=validate,
+        retry_policy=RetryPolicy(mode=inputs.retry_mode, max_attempts=inputs.max_attempts),
+        user_agent=inputs.user_agent,
+        inject_host_prefix=inputs.inject_host_prefix,
+        signing_name=model.signing_name,
+        unsigned=inputs.unsigned,
+        clock=_utcnow,
+        sign=_sign,
+        error_class_code=for_service(inputs.service_name).error_class_code,
+    )
+    display_url = inputs.endpoint_url
+    if display_url is None:
+        try:
+            display_url = endpoints.resolve_default()
+        except Exception:  # the endpoint may depend on per-call parameters
+            display_url = ""
+    meta = ClientMeta(
+        service_model=model,
+        region_name=inputs.region_name,
+        endpoint_url=display_url,
+        config=inputs.config,
+        partition=inputs.partition,
+        events=inputs.events,
+        method_to_api_mapping=client_class_for(model)._PY_TO_OP_NAME,
+    )
+    cls = client_class_for(model)
+    return cls(context=context, meta=meta, transport=transport, get_credentials=get_credentials, rebuild=rebuild)

@@ -1,0 +1,90 @@
+"""Rule-set parameters for one call: SDK built-ins, client context, the operation's
+static and member-bound context params. Pure; the engine memoises resolution."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..endpoints import EndpointRuleSet, Partitions
+from ..models import OperationModel
+from ._context import ResolvedEndpoint
+
+__all__ = ["EndpointInputs", "builtin_values"]
+
+LEGACY_GLOBAL_STS_REGIONS = frozenset({
+    "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global",
+    "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3",
+    "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+})
+
+
+def builtin_values(
+    *, region: str | None, endpoint_url: str | None, use_fips: bool, use_dualstack: bool,
+    sts_regional_endpoints: str | None, s3: Mapping[str, Any] | None,
+    account_id: str | None, account_id_endpoint_mode: str | None,
+) -> dict[str, Any]:
+    """The ``AWS::*``/``SDK::*`` built-ins, mapped from settings as botocore maps them."""
+    s3 = s3 or {}
+    if s3.get("use_accelerate_endpoint"):
+        force_path_style = False
+    elif endpoint_url is not None and "s3-accelerate" not in endpoint_url:
+        force_path_style = s3.get("addressing_style") != "virtual"
+    else:
+        force_path_style = s3.get("addressing_style") == "path"
+    us_east_1 = s3.get("us_east_1_regional_endpoint", "legacy")
+    return {
+        "AWS::Region": region,
+        # A custom endpoint cannot be combined with the FIPS/dual-stack variants.
+        "AWS::UseFIPS": endpoint_url is None and bool(use_fips),
+        "AWS::UseDualStack": endpoint_url is None and bool(use_dualstack or s3.get("use_dualstack_endpoint")),
+        "AWS::STS::UseGlobalEndpoint": (
+            endpoint_url is None and (sts_regional_endpoints or "regional") == "legacy"
+            and region in LEGACY_GLOBAL_STS_REGIONS
+        ),
+        "AWS::S3::UseGlobalEndpoint": us_east_1 == "legacy" and region in ("us-east-1", None),
+        "AWS::S3::Accelerate": bool(s3.get("use_accelerate_endpoint", False)),
+        "AWS::S3::ForcePathStyle": force_path_style,
+        "AWS::S3::UseArnRegion": s3.get("use_arn_region", True),
+        "AWS::S3Control::UseArnRegion": s3.get("use_arn_region", False),
+        "AWS::S3::DisableMultiRegionAccessPoints": s3.get("s3_disable_multiregion_access_points", False),
+        "SDK::Endpoint": endpoint_url,
+        "AWS::Auth::AccountId": account_id,
+        "AWS::Auth::AccountIdEndpointMode": account_id_endpoint_mode,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointInputs:
+    """Fixed per client: the rule set, partitions and client-level parameter values."""
+
+    ruleset: EndpointRuleSet
+    partitions: Partitions
+    client_params: Mapping[str, Any]  # from built-ins and client context params
+
+    @classmethod
+    def build(
+        cls, ruleset: EndpointRuleSet, partitions: Partitions, builtins: Mapping[str, Any],
+        client_context: Mapping[str, Any],
+    ) -> "EndpointInputs":
+        values: dict[str, Any] = {}
+        for name, param in ruleset.parameters.items():
+            if param.built_in is not None and builtins.get(param.built_in) is not None:
+                values[name] = builtins[param.built_in]
+            if name in client_context:
+                values[name] = client_context[name]
+        return cls(ruleset, partitions, values)
+
+    def resolve_default(self) -> str:
+        """The endpoint with client-level parameters only (what ``client.meta.endpoint_url`` shows)."""
+        return self.ruleset.resolve(dict(self.client_params), self.partitions).url
+
+    def resolve(self, op: OperationModel, params: Mapping[str, Any]) -> ResolvedEndpoint:
+        values = dict(self.client_params)
+        for name, value in op.static_context_parameters.items():
+            if name in self.ruleset.parameters:
+                values[name] = value
+        for name, member in op.context_parameters:
+            if name in self.ruleset.parameters and member in params:
+                values[name] = params[member]
+        endpoint = self.ruleset.resolve(values, self.partitions)
+        return ResolvedEndpoint(url=endpoint.url, properties=endpoint.properties, headers=endpoint.headers)

@@ -1,0 +1,148 @@
+"""``Session.client(...)``: apply boto3's precedence rules and build the client."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..credentials import ExplicitProvider
+from ..exceptions import InvalidRegionError
+from ..models import service_model_for
+from ._build import ClientInputs, build_client, user_agent
+from ._endpoint_params import builtin_values
+
+if TYPE_CHECKING:
+    from ..session import Session
+
+__all__ = ["create_client"]
+
+_VALID_REGION = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?$")
+_DEFAULT_MAX_ATTEMPTS = {"legacy": 5, "standard": 3, "adaptive": 3}
+
+
+def _retry_settings(session: "Session", config: Any) -> tuple[str, int]:
+    """Config(retries=...) wins over the session's retry_mode/max_attempts settings."""
+    retries = (getattr(config, "retries", None) or {}) if config is not None else {}
+    mode = retries.get("mode") or session.get_config_variable("retry_mode") or "legacy"
+    if "total_max_attempts" in retries:
+        total = int(retries["total_max_attempts"])
+    elif "max_attempts" in retries:  # botocore: retries, not counting the first attempt
+        total = int(retries["max_attempts"]) + 1
+    else:
+        setting = session.get_config_variable("max_attempts")
+        total = int(setting) if setting is not None else _DEFAULT_MAX_ATTEMPTS.get(mode, 3)
+    return mode, max(total, 1)
+
+
+def create_client(
+    session: "Session", service_name: str, *, region_name: str | None, api_version: str | None,
+    use_ssl: bool | None, verify: bool | str | None, endpoint_url: str | None,
+    aws_access_key_id: str | None, aws_secret_access_key: str | None, aws_session_token: str | None,
+    config: Any, aws_account_id: str | None,
+) -> Any:
+    from ..config import Config
+    from ..config.endpoint_url import resolve_endpoint_url
+    from ..http import Urllib3Transport
+
+    rebuild_kwargs = {
+        "region_name": region_name, "api_version": api_version, "use_ssl": use_ssl, "verify": verify,
+        "endpoint_url": endpoint_url, "aws_access_key_id": aws_access_key_id,
+        "aws_secret_access_key": aws_secret_access_key, "aws_session_token": aws_session_token,
+        "config": config, "aws_account_id": aws_account_id,
+    }
+    loader = session._loader
+    model = service_model_for(loader, service_name, api_version)
+    if config is None:
+        config = Config()
+
+    region = region_name or getattr(config, "region_name", None) or session.region_name
+    if region is not None and not _VALID_REGION.match(region):
+        raise InvalidRegionError(region_name=region)
+
+    configured = resolve_endpoint_url(
+        model.service_id, session._env, session._shared, session._profile_name,
+        endpoint_url=endpoint_url,
+        ignore_configured_endpoint_urls=getattr(config, "ignore_configured_endpoint_urls", None),
+    )
+    final_endpoint = configured.value if configured is not None else None
+    if final_endpoint is not None and "://" not in final_endpoint:
+        final_endpoint = ("https://" if use_ssl is not False else "http://") + final_endpoint
+
+    get = session.get_config_variable
+    s3_config = dict(session._settings.s3_config() or {})
+    if getattr(config, "s3", None):
+        s3_config.update(config.s3)
+    use_fips = getattr(config, "use_fips_endpoint", None)
+    use_dualstack = getattr(config, "use_dualstack_endpoint", None)
+
+    # Client-level keys win over the Session's chain; otherwise resolve lazily per call.
+    if aws_access_key_id is not None or aws_secret_access_key is not None:
+        creds = ExplicitProvider(
+            aws_access_key_id, aws_secret_access_key, aws_session_token, aws_account_id,
+            where=f"client('{service_name}')",
+        ).load()
+        frozen = creds.get_frozen_credentials()  # type: ignore[union-attr]
+        get_credentials = lambda: frozen  # noqa: E731
+        account_id = aws_account_id
+    else:
+        def get_credentials() -> Any:
+            return session._require_credentials().get_frozen_credentials()
+        account_id = None
+
+    builtins = builtin_values(
+        region=region,
+        endpoint_url=final_endpoint,
+        use_fips=use_fips if use_fips is not None else bool(get("use_fips_endpoint")),
+        use_dualstack=use_dualstack if use_dualstack is not None else bool(get("use_dualstack_endpoint")),
+        sts_regional_endpoints=get("sts_regional_endpoints"),
+        s3=s3_config,
+        account_id=account_id,
+        account_id_endpoint_mode=getattr(config, "account_id_endpoint_mode", None) or get("account_id_endpoint_mode"),
+    )
+    retry_mode, max_attempts = _retry_settings(session, config)
+    parameter_validation = getattr(config, "parameter_validation", None)
+    if parameter_validation is None:
+        parameter_validation = get("parameter_validation")
+    inject_host_prefix = getattr(config, "inject_host_prefix", True)
+    if get("disable_host_prefix_injection"):
+        inject_host_prefix = False
+    signature_version = getattr(config, "signature_version", None)
+    unsigned = signature_version is not None and str(signature_version).lower() == "unsigned" or (
+        signature_version is not None and type(signature_version).__name__ == "_Unsigned"
+    )
+    if verify is None:
+        verify = get("ca_bundle") or True
+    transport = Urllib3Transport(
+        max_pool_connections=getattr(config, "max_pool_connections", 10) or 10,
+        connect_timeout=getattr(config, "connect_timeout", 60),
+        read_timeout=getattr(config, "read_timeout", 60),
+        verify=verify,
+        proxies=getattr(config, "proxies", None),
+        proxies_config=getattr(config, "proxies_config", None),
+        client_cert=getattr(config, "client_cert", None),
+        tcp_keepalive=bool(getattr(config, "tcp_keepalive", None) or get("tcp_keepalive")),
+    )
+    try:
+        partition = session.get_partition_for_region(region) if region else "aws"
+    except Exception:
+        partition = "aws"
+    inputs = ClientInputs(
+        service_name=service_name,
+        service_model=model,
+        loader=loader,
+        region_name=region,
+        endpoint_url=final_endpoint,
+        builtins=builtins,
+        client_context_params=dict(getattr(config, "client_context_params", None) or {}),
+        config=config,
+        partition=partition,
+        retry_mode=retry_mode,
+        max_attempts=max_attempts,
+        parameter_validation=parameter_validation is not False,
+        inject_host_prefix=inject_host_prefix is not False,
+        user_agent=user_agent(getattr(config, "user_agent_extra", None),
+                              getattr(config, "user_agent_appid", None) or get("user_agent_appid")),
+        unsigned=unsigned,
+        events=session.events,
+    )
+    return build_client(inputs, transport=transport, get_credentials=get_credentials,
+                        rebuild=(session, service_name, rebuild_kwargs))

@@ -1,0 +1,257 @@
+"""The Session: profile, region, credentials and settings, and the clients made from them.
+
+A Session is safe to share between threads: what it resolves (shared files, settings, the
+credential chain) is immutable or computed once under a lock, and each client it makes
+owns a thread-safe connection pool. It pickles as the arguments it was built from.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Mapping
+
+from .config.profiles import Section, SharedConfig
+from .credentials import (
+    CredentialChain, Credentials, EnvProvider, ExplicitProvider, ProfileFileProvider,
+)
+from .exceptions import ResourcesNotAvailableError
+from .models import Loader
+from .models import regions as _regions
+
+__all__ = ["Session"]
+
+_SECRET_SETTINGS = frozenset({"aws_secret_access_key", "aws_session_token", "aws_security_token"})
+
+
+class Session:
+    """boto3's Session, with the same constructor and methods."""
+
+    def __init__(
+        self,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        region_name: str | None = None,
+        botocore_session: Any = None,
+        profile_name: str | None = None,
+        aws_account_id: str | None = None,
+    ) -> None:
+        if botocore_session is not None:
+            raise TypeError("squall.Session does not wrap a botocore session; pass settings directly")
+        self._args = {
+            "aws_access_key_id": aws_access_key_id,
+            "aws_secret_access_key": aws_secret_access_key,
+            "aws_session_token": aws_session_token,
+            "region_name": region_name,
+            "profile_name": profile_name,
+            "aws_account_id": aws_account_id,
+        }
+        self._env: Mapping[str, str] = dict(os.environ)
+        self._lock = threading.Lock()
+        self._credentials: Credentials | None = None
+        self._chain: CredentialChain | None = None
+        self._shared = SharedConfig.load(self._env)
+        explicit_profile = profile_name
+        self._profile_explicit = profile_name is not None
+        if profile_name is None:
+            profile_name = self._env.get("AWS_PROFILE") or self._env.get("AWS_DEFAULT_PROFILE") or None
+        # A named profile must exist (ProfileNotFound names both files), as in boto3.
+        self._profile_name = profile_name
+        self._profile: Section = self._shared.scoped_profile(profile_name)
+        self._explicit_profile = explicit_profile
+        from .config.settings import resolve_settings
+
+        explicit: dict[str, Any] = {}
+        if region_name is not None:
+            explicit["region"] = region_name
+        if profile_name is not None:
+            explicit["profile"] = profile_name
+        self._settings = resolve_settings(
+            env=self._env, shared_config=self._shared, profile_name=profile_name, explicit=explicit,
+        )
+        self._loader = Loader.from_data_path(self._settings.get("data_path").value)
+        self._events = _Events()
+
+    # -- pickling: rebuilt from its arguments on the other side -----------------------
+    def __reduce__(self) -> Any:
+        return _rebuild_session, (self._args,)
+
+    def __repr__(self) -> str:
+        return f"Session(region_name={self.region_name!r}, profile_name={self.profile_name!r})"
+
+    # -- properties --------------------------------------------------------------------
+    @property
+    def profile_name(self) -> str:
+        return self._profile_name or "default"
+
+    @property
+    def region_name(self) -> str | None:
+        return self._settings.get("region").value
+
+    @property
+    def available_profiles(self) -> list[str]:
+        return self._shared.available_profiles
+
+    @property
+    def events(self) -> "_Events":
+        return self._events
+
+    # -- settings ----------------------------------------------------------------------
+    def get_config_variable(self, name: str) -> Any:
+        return self._settings.get(name).value
+
+    def explain(self) -> dict[str, tuple[Any, str]]:
+        """Every resolved setting as ``name -> (value, source)``, secrets redacted,
+        plus the credentials (provider and where they were found)."""
+        report = dict(self._settings.explain())
+        try:
+            creds = self._resolve_credentials()
+        except Exception as exc:  # explain must not fail because credentials are missing
+            report["credentials"] = (None, f"not found: {exc}")
+        else:
+            if creds is None:
+                report["credentials"] = (None, "none found")
+            else:
+                from .credentials._values import redact
+
+                report["credentials"] = (f"{creds.method} {redact(creds.access_key)}", creds.source)
+        return report
+
+    # -- credentials -------------------------------------------------------------------
+    def _credential_chain(self) -> CredentialChain:
+        args = self._args
+        profile = self._profile_name or "default"
+        config_path = self._shared.config_path
+        creds_path = self._shared.credentials_path
+        section = self._shared.profiles.get(profile)
+
+        def lookup_in(path: str) -> Any:
+            if section is None:
+                return None
+            def lookup(key: str) -> tuple[str, str] | None:
+                found = section.get(key)
+                if found is None or found.path != path:
+                    return None
+                return found.value, found.source
+            return lookup
+
+        has_creds = section is not None and any(
+            v.path == creds_path for v in section.values.values()
+        )
+        has_config = section is not None and any(
+            v.path == config_path for v in section.values.values()
+        )
+        env_disabled = (
+            f"skipped: profile '{self._explicit_profile}' was named explicitly"
+            if self._explicit_profile is not None else None
+        )
+        return CredentialChain((
+            ExplicitProvider(
+                args["aws_access_key_id"], args["aws_secret_access_key"], args["aws_session_token"],
+                args["aws_account_id"], where="Session()",
+            ),
+            EnvProvider(self._env, disabled_reason=env_disabled),
+            ProfileFileProvider("shared-credentials-file", profile, creds_path,
+                                lookup_in(creds_path) if has_creds else None),
+            ProfileFileProvider("config-file", profile, config_path,
+                                lookup_in(config_path) if has_config else None),
+        ))
+
+    def _resolve_credentials(self) -> Credentials | None:
+        creds = self._credentials
+        if creds is not None:
+            return creds
+        with self._lock:  # resolved once per Session, shared by all its clients
+            if self._credentials is None:
+                self._chain = self._credential_chain()
+                result = self._chain.resolve()
+                self._credentials = result.credentials
+                self._attempts = result.attempts
+            return self._credentials
+
+    def get_credentials(self) -> Credentials | None:
+        """The Session's credentials (None if no provider found any, as in boto3)."""
+        return self._resolve_credentials()
+
+    def _require_credentials(self) -> Credentials:
+        creds = self._resolve_credentials()
+        if creds is None:
+            from .exceptions import NoCredentialsError
+
+            raise NoCredentialsError(attempts=self._attempts)
+        return creds
+
+    # -- catalogue ---------------------------------------------------------------------
+    def get_available_services(self) -> list[str]:
+        return self._loader.list_available_services("service-2")
+
+    def get_available_resources(self) -> list[str]:
+        return self._loader.list_available_services("resources-1")
+
+    def get_available_partitions(self) -> list[str]:
+        return _regions.available_partitions(self._loader)
+
+    def get_available_regions(
+        self, service_name: str, partition_name: str = "aws", allow_non_regional: bool = False
+    ) -> list[str]:
+        from .exceptions import UnknownServiceError
+        from .models import service_model_for
+
+        try:
+            prefix = service_model_for(self._loader, service_name).endpoint_prefix or service_name
+        except UnknownServiceError:
+            return []
+        return _regions.available_regions(self._loader, prefix, partition_name, allow_non_regional)
+
+    def get_partition_for_region(self, region_name: str) -> str:
+        return _regions.partition_for_region(self._loader, region_name)
+
+    # -- clients -----------------------------------------------------------------------
+    def client(
+        self,
+        service_name: str,
+        region_name: str | None = None,
+        api_version: str | None = None,
+        use_ssl: bool | None = True,
+        verify: bool | str | None = None,
+        endpoint_url: str | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        config: Any = None,
+        aws_account_id: str | None = None,
+    ) -> Any:
+        from .client._factory import create_client
+
+        return create_client(
+            self, service_name, region_name=region_name, api_version=api_version, use_ssl=use_ssl,
+            verify=verify, endpoint_url=endpoint_url, aws_access_key_id=aws_access_key_id,
+            aws_secret_access_key=aws_secret_access_key, aws_session_token=aws_session_token,
+            config=config, aws_account_id=aws_account_id,
+        )
+
+    def resource(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        raise ResourcesNotAvailableError(service_name=service_name)
+
+
+def _rebuild_session(args: Mapping[str, Any]) -> Session:
+    return Session(**args)
+
+
+class _Events:
+    """``session.events`` / ``client.meta.events`` (botocore's event-emitter API).
+
+    The call path does not emit botocore's events yet, so registering a handler raises
+    rather than silently never calling it.
+    """
+
+    def register(self, event_name: str, handler: Any, unique_id: Any = None, unique_id_uses_count: bool = False) -> None:
+        raise NotImplementedError(
+            f"squall does not emit botocore events yet (tried to register {event_name!r}); "
+            "typed hooks and the events API are planned"
+        )
+
+    register_first = register_last = register
+
+    def unregister(self, event_name: str, handler: Any = None, unique_id: Any = None, unique_id_uses_count: bool = False) -> None:
+        return None
