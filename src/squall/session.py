@@ -221,7 +221,7 @@ class Session:
         config: Any = None,
         aws_account_id: str | None = None,
     ) -> Any:
-        from .client._factory import create_client
+        from .runtime._factory import create_client
 
         return create_client(
             self, service_name, region_name=region_name, api_version=api_version, use_ssl=use_ssl,

@@ -1,4 +1,4 @@
-"""squall.client.validate against botocore's ParamValidator, on real service models.
+"""squall.runtime.validate against botocore's ParamValidator, on real service models.
 
 Each case validates the same params with both and compares the full report text
 (every line, in order). Besides hand-picked cases, params are generated from the
@@ -17,7 +17,7 @@ import botocore.session
 import botocore.validate
 import pytest
 
-from squall.client.validate import validate, validation_errors
+from squall.runtime.validate import validate, validation_errors
 from squall.exceptions import ParamValidationError
 from squall.models.loader import Loader
 from squall.models.shapes import ServiceModel, Shape

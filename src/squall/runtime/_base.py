@@ -73,7 +73,7 @@ class BaseClient:
         return _rebuild_client, self._rebuild
 
     def __repr__(self) -> str:
-        return f"<squall.client.{type(self).__name__} region={self.meta.region_name!r} endpoint={self.meta.endpoint_url!r}>"
+        return f"<squall.runtime.{type(self).__name__} region={self.meta.region_name!r} endpoint={self.meta.endpoint_url!r}>"
 
 
 def _rebuild_client(session: Any, service_name: str, kwargs: Mapping[str, Any]) -> BaseClient:
@@ -106,7 +106,7 @@ def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
         found = _classes.get(key)
         if found is not None and found[0] is service_model:
             return found[1]
-        attrs: dict[str, Any] = {"__module__": "squall.client"}
+        attrs: dict[str, Any] = {"__module__": "squall.runtime"}
         mapping: dict[str, str] = {}
         for op_name in service_model.operation_names:
             py_name = xform_name(op_name)

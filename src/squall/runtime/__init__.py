@@ -1,0 +1,1 @@
+"""The client runtime: client classes, the call flow (sans-IO) and its drivers."""
