@@ -276,3 +276,28 @@ def test_naive_timestamp_is_utc() -> None:
     b = sign_v4(HttpRequest(method="GET", url="https://svc.amazonaws.com/"), access_key=AK,
                 secret_key=SK, region="us-west-2", service="svc", timestamp=NOW.replace(tzinfo=None))
     assert dict(a.headers) == dict(b.headers)
+
+
+def test_json_body_presign_moves_params_like_botocore() -> None:
+    url = "https://svc.us-west-2.amazonaws.com/"
+    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "Svc.Op"}
+    body = b'{"Name": "a b", "Count": 3}'
+    expected = _botocore_presign(SigV4QueryAuth, url, "POST", headers, body, TOKEN)
+    got = presign_v4_query(HttpRequest(method="POST", url=url, headers=headers, body=body),
+                           access_key=AK, secret_key=SK, token=TOKEN, region="us-west-2",
+                           service="svc", timestamp=NOW)
+    assert got.url == expected.url
+    assert got.body == b"" and got.header("x-amz-target") == "Svc.Op"
+
+
+def test_presign_keeps_repeated_query_names() -> None:
+    # botocore's dict would drop the second value (and sign a different request);
+    # squall keeps both, and the signature covers both.
+    seen: list[SigV4Details] = []
+    got = presign_v4_query(HttpRequest(method="GET", url="https://b.s3.amazonaws.com/k?x=2&x=1"),
+                           access_key=AK, secret_key=SK, region="us-east-1", service="s3",
+                           timestamp=NOW, double_uri_encode=False, normalize_path=False,
+                           unsigned_payload=True, on_details=seen.append)
+    assert got.url.startswith("https://b.s3.amazonaws.com/k?x=2&x=1&X-Amz-Algorithm=")
+    assert seen[0].canonical_request.split("\n")[2].startswith("X-Amz-Algorithm=")
+    assert "&x=1&x=2" in seen[0].canonical_request.split("\n")[2]

@@ -139,10 +139,9 @@ def canonical_query_string(query: str) -> str:
     return "&".join(f"{name}={value}" for name, value in pairs)
 
 
-def _trim_all(value: str | bytes) -> str:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8")
-    return " ".join(value.split())
+def _trim_all(value: object) -> str:
+    text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+    return " ".join(text.split())
 
 
 def _headers_to_sign(headers: Mapping[str, str], url: str,
@@ -213,11 +212,12 @@ def hash_payload(body: Body | str | None, *, allow_unsigned_stream: bool = False
         data = body.encode("utf-8")
         return hashlib.sha256(data).hexdigest(), data
     if _is_seekable(body):
-        position = body.tell()  # type: ignore[union-attr]
+        stream: Any = body
+        position = stream.tell()
         digest = hashlib.sha256()
-        for chunk in _iter_stream(body):
+        for chunk in _iter_stream(stream):
             digest.update(chunk)
-        body.seek(position)  # type: ignore[union-attr]
+        stream.seek(position)
         return digest.hexdigest(), body
     if allow_unsigned_stream:
         return UNSIGNED_PAYLOAD, body

@@ -18,7 +18,7 @@ import socket
 import ssl
 import threading
 import urllib.request
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 from urllib3 import PoolManager, Timeout
@@ -31,6 +31,10 @@ from .. import exceptions as errors
 from ._values import HttpRequest, HttpResponse
 
 __all__ = ["Urllib3Transport", "Urllib3ResponseStream", "mask_proxy_url"]
+
+# Pure helper missing from typeshed: does NO_PROXY (in the given snapshot) match the host?
+_proxy_bypass: Callable[[str, dict[str, str]], bool] = getattr(
+    urllib.request, "proxy_bypass_environment")
 
 DEFAULT_TIMEOUT = 60
 MAX_POOL_CONNECTIONS = 10
@@ -283,7 +287,7 @@ class Urllib3Transport:
     def proxy_url_for(self, url: str) -> str | None:
         """The proxy this transport uses for ``url``, or None."""
         parts = urlsplit(url)
-        if self._from_env and urllib.request.proxy_bypass_environment(parts.netloc, self._proxies):
+        if self._from_env and _proxy_bypass(parts.netloc, self._proxies):
             return None
         proxy = self._proxies.get(parts.scheme)
         return _fix_proxy_url(proxy) if proxy else None
