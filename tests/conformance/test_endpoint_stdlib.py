@@ -88,6 +88,12 @@ def test_case_counts() -> None:
     assert sum(1 for name, _, _ in CASES if name == "partition-fn") == 5
 
 
+def test_known_failures_name_real_cases() -> None:
+    ids = {f"stdlib/{name}-{index}" for name, index, _ in CASES}
+    stale = [key for key in KNOWN_FAILURES if key.startswith("stdlib/") and key not in ids]
+    assert not stale, f"known failures naming no case: {stale}"
+
+
 @pytest.mark.parametrize("name", ["deprecated-param", "get-attr-type-inference", "minimal-ruleset"])
 def test_rule_sets_without_cases_compile(name: str) -> None:
     rules = EndpointRuleSet.from_dict(_json(STDLIB / "valid-rules" / f"{name}.json"))

@@ -85,13 +85,11 @@ _TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 class _Compiler:
     def __init__(self, parameter_names: Sequence[str]) -> None:
         self.slots: dict[str, int] = {name: i for i, name in enumerate(parameter_names)}
-        self.assigned: list[str] = []
 
     def slot(self, name: str) -> int:
         index = self.slots.get(name)
         if index is None:
             index = self.slots[name] = len(self.slots)
-            self.assigned.append(name)
         return index
 
     # -- expressions ------------------------------------------------------------
@@ -114,6 +112,12 @@ class _Compiler:
         if name not in bound:
             return _const(None)
         return itemgetter(self.slots[name])
+
+    def bound_slot(self, node: Any, bound: frozenset[str]) -> int | None:
+        """The scope index when ``node`` is a reference to a bound name."""
+        if isinstance(node, dict) and "ref" in node and node["ref"] in bound:
+            return self.slots[node["ref"]]
+        return None
 
     def getter(self, name: str, path: str, bound: frozenset[str]) -> Expr:
         """``{name#path}`` and ``getAttr(ref, "path")``."""
@@ -176,6 +180,9 @@ class _Compiler:
 
     def fn_isSet(self, argv: list[Any], bound: frozenset[str]) -> Expr | None:
         if len(argv) == 1:
+            index = self.bound_slot(argv[0], bound)
+            if index is not None:
+                return lambda s: s[index] is not None
             value = self.expr(argv[0], bound)
             return lambda s: value(s) is not None
         return None
@@ -188,14 +195,24 @@ class _Compiler:
             left, right = right, left
         if not isinstance(right, bool):
             return None
-        value = self.expr(left, bound)
         expected = right
+        index = self.bound_slot(left, bound)
+        if index is not None:  # the common booleanEquals({"ref": "UseFIPS"}, true)
+
+            def ref_equals(s: Scope) -> bool:
+                got = s[index]
+                if got.__class__ is bool:
+                    return got is expected
+                return lib.boolean_equals(got, expected)  # raises the type error
+
+            return ref_equals
+        value = self.expr(left, bound)
 
         def boolean_equals(s: Scope) -> bool:
             got = value(s)
             if got.__class__ is bool:
                 return got is expected
-            return lib.boolean_equals(got, expected)  # raises the type error
+            return lib.boolean_equals(got, expected)
 
         return boolean_equals
 
@@ -213,7 +230,7 @@ class _Compiler:
         def string_equals(s: Scope) -> bool:
             got = value(s)
             if got.__class__ is str:
-                return got == expected
+                return bool(got == expected)
             return lib.string_equals(got, expected)
 
         return string_equals
@@ -389,6 +406,9 @@ def _guard(tests: list[Test], body: Rule) -> Rule:
     if len(tests) == 2:
         t0, t1 = tests
         return lambda s: body(s) if t0(s) and t1(s) else None
+    if len(tests) == 3:
+        t0, t1, t2 = tests
+        return lambda s: body(s) if t0(s) and t1(s) and t2(s) else None
     all_tests = tuple(tests)
 
     def guarded(s: Scope) -> Endpoint | RuleError | None:

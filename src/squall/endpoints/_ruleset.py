@@ -89,7 +89,7 @@ class EndpointRuleSet:
             else:
                 raise
         if outcome.__class__ is Endpoint:
-            return outcome  # type: ignore[no-any-return]
+            return outcome
         raise EndpointResolutionError(msg=outcome.message)
 
     def _resolve_unhashable(self, partitions: Partitions, items: tuple[tuple[str, Any], ...]) -> Any:
