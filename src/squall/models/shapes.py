@@ -63,7 +63,7 @@ class Shape:
 
     __slots__ = (
         "name", "type_name", "_model", "_raw", "serialization", "metadata", "_members",
-        "_member", "_key", "_value", "documentation",
+        "_member", "_key", "_value", "documentation", "_by_wire_name",
     )
 
     def __init__(self, name: str, raw: Mapping[str, Any], model: "ServiceModel",
@@ -88,6 +88,7 @@ class Shape:
         self._member: Shape | None = None
         self._key: Shape | None = None
         self._value: Shape | None = None
+        self._by_wire_name: dict[str, tuple[str, Shape]] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}({self.name})>"
@@ -106,6 +107,15 @@ class Shape:
             }
             self._members = resolved
         return self._members
+
+    @property
+    def members_by_wire_name(self) -> Mapping[str, tuple[str, "Shape"]]:
+        """Wire name (``locationName`` or member name) -> (member name, member shape)."""
+        if self._by_wire_name is None:
+            self._by_wire_name = {
+                m.serialization.get("name", n): (n, m) for n, m in self.members.items()
+            }
+        return self._by_wire_name
 
     @property
     def required_members(self) -> tuple[str, ...]:
@@ -419,7 +429,7 @@ class ServiceModel:
 
     def shape_for_error_code(self, code: str) -> Shape | None:
         """The exception shape whose wire code (``error.code`` or name) is ``code``."""
-        by_code = self._cache.get("errors_by_code")
+        by_code: dict[str, Shape] | None = self._cache.get("errors_by_code")
         if by_code is None:
             # Later shapes win on duplicate codes, as in botocore.
             by_code = self._cache.setdefault(

@@ -11,7 +11,7 @@ import calendar
 import datetime as _dt
 import decimal
 import email.utils
-import http.client
+from http import HTTPStatus
 import math
 import re
 from typing import Any, Literal, Mapping
@@ -256,7 +256,7 @@ def is_generic_error(response: HttpResponse) -> bool:
 def generic_error(response: HttpResponse) -> dict[str, Any]:
     status = response.status_code
     return {
-        "Error": {"Code": str(status), "Message": http.client.responses.get(status, "")},
+        "Error": {"Code": str(status), "Message": _reason(status)},
         "ResponseMetadata": response_metadata(response),
     }
 
@@ -308,3 +308,11 @@ def unknown_union_member(shape: Shape, value: Mapping[str, Any]) -> dict[str, An
         return None
     # botocore reports the first key on the wire, which may be "__type".
     return {"SDK_UNKNOWN_MEMBER": {"name": next(iter(value))}}
+
+
+def _reason(status: int) -> str:
+    """The standard reason phrase (what http.client.responses holds, without its sockets)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

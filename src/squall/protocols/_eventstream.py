@@ -146,8 +146,8 @@ def parse_event(message: EventMessage, stream_shape: Shape,
         return {"Error": {"Code": headers.get(":error-code", ""),
                           "Message": headers.get(":error-message", "")}}
     event_type = headers.get(":event-type")
-    event_shape = stream_shape.members.get(event_type) if event_type else None
-    if event_shape is None:
+    event_shape = stream_shape.members.get(event_type) if isinstance(event_type, str) else None
+    if event_shape is None or not isinstance(event_type, str):
         return {}
     parsed: dict[str, Any] = {}
     members = event_shape.members

@@ -8,7 +8,7 @@ URIs, error codes) belongs to the protocol modules.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from ..models.shapes import Shape
 from ._common import (
@@ -120,14 +120,25 @@ class JsonParser:
             return value
         if value is None:
             return None
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             return {}
         if shape.is_tagged_union:
             unknown = unknown_union_member(shape, value)
             if unknown is not None:
                 return unknown
         out: dict[str, Any] = {}
-        for name, member in shape.members.items():
+        members = shape.members
+        if len(value) == 1:
+            # Fast path for one-key objects (every DynamoDB AttributeValue): one lookup
+            # instead of one per member; same result when wire names are unique.
+            by_wire = shape.members_by_wire_name
+            if len(by_wire) == len(members):
+                for wire, raw in value.items():
+                    found = by_wire.get(wire)
+                    if found is not None and raw is not None:
+                        out[found[0]] = self.value(found[1], raw)
+                return out
+        for name, member in members.items():
             raw = value.get(member.serialization.get("name", name))
             if raw is not None:
                 out[name] = self.value(member, raw)
