@@ -57,8 +57,13 @@ class Case:
         return f"{self.file}::{self.suite['description']}::{ident}"
 
     def service_model(self) -> ServiceModel:
-        given = self.case["given"]
+        given = copy.deepcopy(self.case["given"])
         name = given.get("name", "OperationName")
+        output = given.get("output")
+        if (self.protocol == "query" and "response" in self.case and output
+                and self.suite["shapes"].get(output["shape"], {}).get("members")):
+            # botocore's runner forces the result wrapper for query outputs with members.
+            output["resultWrapper"] = f"{name}Result"
         raw = {
             "metadata": self.suite["metadata"],
             "shapes": self.suite["shapes"],
