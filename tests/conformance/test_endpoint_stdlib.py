@@ -224,3 +224,14 @@ def test_concurrent_resolution_agrees() -> None:
         t.join()
     expected = [f"https://{r}.amazonaws.com" for r in regions]
     assert all(urls == expected for urls in results.values())
+
+
+def test_parse_url_edges() -> None:
+    from squall.endpoints._stdlib import parse_url
+
+    assert parse_url("http://") is None  # no host (botocore raises TypeError here)
+    assert parse_url("http://[::1") is None  # unbalanced bracket (botocore: ValueError)
+    assert parse_url("https://[fe80::1%25en0]:8443/a/./b/../c")["isIp"] is True
+    assert parse_url("https://[fe80::1%25en0]:8443/a/./b/../c")["normalizedPath"] == "/a/c/"
+    assert parse_url("https://x.[::1]")["isIp"] is False  # not a bracketed host as a whole
+    assert parse_url("https://example.com:8443?")["authority"] == "example.com:8443"  # empty query is fine

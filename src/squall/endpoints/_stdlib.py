@@ -129,22 +129,27 @@ def _remove_dot_segments(path: str) -> str:
     return lead + "/".join(segments) + trail
 
 
-def _is_ip_host(url: str, host: str | None) -> bool:
+def _is_ip_authority(url: str, netloc: str, host: str | None) -> bool:
     if not host:
         return False
     if _IPV4.fullmatch(host) is not None:
         return True
-    if ":" not in host or _UNSAFE_URL_CHARS.intersection(url):
+    # IPv6 only as a whole bracketed host: "[addr]" or "[addr]:port" after any userinfo.
+    hostport = netloc.rpartition("@")[2]
+    if not hostport.startswith("[") or _UNSAFE_URL_CHARS.intersection(url):
+        return False
+    inner, _, after = hostport[1:].partition("]")
+    if after and not (after[0] == ":" and after[1:].isdigit()):
         return False
     try:
-        ipaddress.IPv6Address(host)  # accepts a %zone suffix too
+        ipaddress.IPv6Address(inner)  # accepts a %zone suffix too
     except ValueError:
         return False
     return True
 
 
 def parse_url(value: Any) -> dict[str, Any] | None:
-    """The spec's URL structure for an http(s) URL without a query, else None."""
+    """The spec's URL structure for an http(s) URL with a host and no query, else None."""
     if not isinstance(value, str):
         return None
     try:
@@ -152,7 +157,7 @@ def parse_url(value: Any) -> dict[str, Any] | None:
         parts.port  # raises for a non-numeric or out-of-range port
     except ValueError:
         return None
-    if parts.scheme not in ("https", "http") or parts.query:
+    if parts.scheme not in ("https", "http") or parts.query or not parts.netloc:
         return None
     path = parts.path
     normalized = quote(_remove_dot_segments(path))
@@ -163,7 +168,7 @@ def parse_url(value: Any) -> dict[str, Any] | None:
         "authority": parts.netloc,
         "path": path,
         "normalizedPath": normalized,
-        "isIp": _is_ip_host(value, parts.hostname),
+        "isIp": _is_ip_authority(value, parts.netloc, parts.hostname),
     }
 
 
