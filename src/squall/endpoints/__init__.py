@@ -4,8 +4,8 @@ Pure apart from ``load_ruleset``/``load_partitions``, which read the model data 
 per process::
 
     ruleset = load_ruleset("s3")
-    endpoint = ruleset.resolve({"Region": "us-west-2", "Bucket": "b"}, load_partitions())
-    endpoint.url  # 'https://b.s3.us-west-2.amazonaws.com'
+    endpoint = ruleset.resolve({"Region": "us-west-2", "Bucket": "my-bucket"}, load_partitions())
+    endpoint.url  # 'https://my-bucket.s3.us-west-2.amazonaws.com'
 """
 from ._load import load_partitions, load_ruleset
 from ._partitions import Partition, Partitions
