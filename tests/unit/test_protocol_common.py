@@ -30,7 +30,7 @@ TIMESTAMP_INPUTS: list[Any] = [
     "May 1 2024", "20240501T123015Z", "2024-02-30", "2024-13-01", "not a date", "", "NaN", "inf",
     datetime.datetime(2024, 5, 1, 12, 0), datetime.datetime(2024, 5, 1, 12, 0, tzinfo=UTC),
     datetime.datetime(2024, 5, 1, 12, 0, 0, 7, tzinfo=datetime.timezone(datetime.timedelta(hours=-3))),
-    datetime.date(2024, 5, 1), None, [], {}, object(),
+    datetime.date(2024, 5, 1), None, [], {}, 1j,  # 1j: an arbitrary object with a stable test id
 ]
 
 

@@ -11,6 +11,7 @@ never loads the XML code.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass
 from typing import Any, Mapping, Protocol
@@ -70,11 +71,13 @@ def _module(protocol: str) -> Any:
     return importlib.import_module(f"{__name__}.{name}")
 
 
+@functools.cache
 def serializer_for(protocol: str) -> Serializer:
     serialize: Serializer = _module(protocol).serialize
     return serialize
 
 
+@functools.cache
 def parser_for(protocol: str) -> ResponseParser:
     module = _module(protocol)
     return ResponseParser(protocol=protocol, parse=module.parse, parse_error=module.parse_error)
