@@ -209,6 +209,11 @@ class InvalidS3AddressingStyleError(SquallError):
 class InvalidDefaultsMode(SquallError):
     fmt = "Client configured with invalid defaults mode: {mode}. Valid defaults modes include: {valid_modes}."
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if kwargs.get("source"):
+            self.args = (f"{self.args[0]} (set by {kwargs['source']})",)
+
 
 class InvalidSettingError(InvalidConfigError, ValueError):
     """A configured value cannot be used; says which setting, what value and where from."""
