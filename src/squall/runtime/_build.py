@@ -86,7 +86,6 @@ def build_client(
         ruleset, load_partitions(inputs.loader), inputs.builtins, inputs.client_context_params
     )
     protocol = model.resolved_protocol
-    parser = parser_for(protocol)
     validate = None
     if inputs.parameter_validation:
         from .validate import validate as validate_params
@@ -97,9 +96,10 @@ def build_client(
         region_name=inputs.region_name,
         exceptions=exceptions_for(model),
         resolve_endpoint=endpoints.resolve,
-        serialize=serializer_for(protocol),
-        parse=parser.parse,
-        parse_error=lambda op, response: parser.parse_error(op.service_model, response),
+        # Looked up on first use: making a client never fails for want of a protocol.
+        serialize=lambda op, params: serializer_for(protocol)(op, params),
+        parse=lambda op, response: parser_for(protocol).parse(op, response),
+        parse_error=lambda op, response: parser_for(protocol).parse_error(op.service_model, response),
         validate=validate,
         retry_policy=RetryPolicy(mode=inputs.retry_mode, max_attempts=inputs.max_attempts),
         user_agent=inputs.user_agent,

@@ -11,6 +11,13 @@ from ._context import ResolvedEndpoint
 
 __all__ = ["EndpointInputs", "builtin_values"]
 
+
+def _search(path: str, params: Mapping[str, Any]) -> Any:
+    """An ``operationContextParams`` JMESPath (e.g. ``keys(RequestItems)``) over the input."""
+    import jmespath  # imported on first use: most operations have no such params
+
+    return jmespath.search(path, params)
+
 LEGACY_GLOBAL_STS_REGIONS = frozenset({
     "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global",
     "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3",
@@ -86,5 +93,10 @@ class EndpointInputs:
         for name, member in op.context_parameters:
             if name in self.ruleset.parameters and member in params:
                 values[name] = params[member]
+        for entry in op.operation_context_parameters:
+            if entry["name"] in self.ruleset.parameters:
+                found = _search(entry["path"], params)
+                if found is not None:
+                    values[entry["name"]] = found
         endpoint = self.ruleset.resolve(values, self.partitions)
         return ResolvedEndpoint(url=endpoint.url, properties=endpoint.properties, headers=endpoint.headers)
