@@ -110,7 +110,8 @@ class Session:
             report["credentials"] = (None, f"not found: {exc}")
         else:
             if creds is None:
-                report["credentials"] = (None, "none found")
+                tried = "; ".join(f"{name}: {why}" for name, why in self._attempts)
+                report["credentials"] = (None, f"none found ({tried})")
             else:
                 from .credentials._values import redact
 

@@ -26,6 +26,7 @@ class ClientMeta:
     partition: str
     events: Any
     method_to_api_mapping: Mapping[str, str]
+    endpoint_source: str = ""  # where endpoint_url came from (argument, env var, file line, rules)
 
 
 class BaseClient:

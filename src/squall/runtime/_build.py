@@ -63,6 +63,7 @@ class ClientInputs:
     loader: Loader
     region_name: str | None
     endpoint_url: str | None
+    endpoint_source: str
     builtins: Mapping[str, Any]
     client_context_params: Mapping[str, Any]
     config: Any
@@ -124,6 +125,7 @@ def build_client(
         partition=inputs.partition,
         events=inputs.events,
         method_to_api_mapping=client_class_for(model)._PY_TO_OP_NAME,
+        endpoint_source=inputs.endpoint_source,
     )
     cls = client_class_for(model)
     return cls(context=context, meta=meta, transport=transport, get_credentials=get_credentials, rebuild=rebuild)

@@ -131,6 +131,8 @@ def create_client(
         loader=loader,
         region_name=region,
         endpoint_url=final_endpoint,
+        endpoint_source=configured.source if configured is not None else
+        f"endpoint rule set of {service_name} (region {region})",
         builtins=builtins,
         client_context_params=dict(getattr(config, "client_context_params", None) or {}),
         config=config,
