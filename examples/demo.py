@@ -70,7 +70,10 @@ def main() -> None:
             aws_access_key_id = demo-profile-key
             aws_secret_access_key = demo-profile-secret
             """))
+        # The environment outranks the profile (as in boto3), so let the profile speak.
+        saved_region = os.environ.pop("AWS_DEFAULT_REGION")
         dev = squall.session.Session(profile_name="dev")
+        os.environ["AWS_DEFAULT_REGION"] = saved_region
         print(f"profiles available: {dev.available_profiles}")
         creds = dev.get_credentials()
         print(f"profile dev -> region {dev.region_name}, credentials {creds.method} ({creds!r})")
