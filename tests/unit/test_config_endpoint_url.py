@@ -71,3 +71,17 @@ def test_services_entry_must_be_a_block(tmp_path: Path) -> None:
     env, shared = _shared(tmp_path, "[default]\nservices = s\n[services s]\ns3 = http://x\n")
     with pytest.raises(InvalidConfigError, match="indented block"):
         resolve_endpoint_url("S3", env, shared)
+
+
+def test_settings_endpoint_url_uses_session_ignore_flag(tmp_path: Path) -> None:
+    from squall.config import resolve_settings
+
+    env, shared = _shared(tmp_path, "[default]\nendpoint_url = http://g\n")
+    env["AWS_ENDPOINT_URL_DYNAMODB"] = "http://ddb"
+    settings = resolve_settings(env, shared)
+    assert settings.endpoint_url("DynamoDB") == Resolved("http://ddb", "environment variable AWS_ENDPOINT_URL_DYNAMODB")
+    assert settings.endpoint_url("S3").value == "http://g"  # type: ignore[union-attr]
+    ignoring = resolve_settings(env, shared, explicit={"ignore_configured_endpoint_urls": True})
+    assert ignoring.endpoint_url("S3") is None
+    assert ignoring.endpoint_url("S3", ignore_configured_endpoint_urls=False).value == "http://g"  # type: ignore[union-attr]
+    assert ignoring.endpoint_url("S3", endpoint_url="http://arg") == Resolved("http://arg", "endpoint_url argument")

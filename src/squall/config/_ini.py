@@ -52,6 +52,7 @@ class FrozenMap(Mapping[K, V]):
     """A read-only, picklable mapping that keeps insertion order."""
 
     __slots__ = ("_data",)
+    _data: dict[K, V]
 
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
         object.__setattr__(self, "_data", dict(data) if data else {})

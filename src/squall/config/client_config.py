@@ -78,6 +78,8 @@ class Config:
     NON_LEGACY_OPTION_DEFAULTS: Mapping[str, Any] = MappingProxyType(_NON_LEGACY_OPTION_DEFAULTS)
 
     # Declared for type checkers; set in __init__.
+    _user_provided_options: dict[str, Any]
+    _inject_host_prefix: Any
     region_name: str | None
     signature_version: Any
     user_agent: str | None
@@ -166,7 +168,10 @@ class Config:
     @property
     def inject_host_prefix(self) -> bool:
         value = self._inject_host_prefix
-        return True if value == _UNSET else value  # type: ignore[no-any-return]
+        if value == _UNSET:
+            return True
+        result: bool = value  # botocore returns whatever was set, unconverted
+        return result
 
     @inject_host_prefix.setter
     def inject_host_prefix(self, value: bool) -> None:

@@ -118,7 +118,7 @@ def _spec(name: str, env: str | tuple[str, ...] = (), keys: Key | tuple[Key, ...
     """A str for one env var or key; a tuple for several (a key may be (section, subkey))."""
     env_t = (env,) if isinstance(env, str) else env
     keys_t = (keys,) if isinstance(keys, str) else keys
-    return SettingSpec(name=name, env=env_t, keys=keys_t, **kw)  # type: ignore[arg-type]
+    return SettingSpec(name=name, env=env_t, keys=keys_t, **kw)
 
 
 _CHECKSUM = ("when_supported", "when_required")
@@ -247,10 +247,14 @@ class Settings:
     shared_config: SharedConfig
     defaults_mode: Resolved  # the effective mode ('auto' already decided)
     entries: FrozenMap[str, Resolved | _Failure] = field(default_factory=FrozenMap)
+    # The AWS_ENDPOINT_URL* variables seen, for endpoint_url() (it depends on the service).
+    endpoint_env: FrozenMap[str, str] = field(default_factory=FrozenMap)
 
     def get(self, name: str) -> Resolved:
         """The setting's value and source; InvalidSettingError if its value is unusable."""
-        entry = self.entries[name]
+        entry = self.entries.get(name)
+        if entry is None:
+            raise KeyError(f"unknown setting {name!r}")
         if isinstance(entry, _Failure):
             raise entry.error()
         return entry
@@ -274,6 +278,25 @@ class Settings:
                 result[name] = (_redact(name, entry.value), entry.source)
         result["defaults_mode (effective)"] = (self.defaults_mode.value, self.defaults_mode.source)
         return result
+
+    def endpoint_url(
+        self,
+        service_id: str,
+        *,
+        endpoint_url: str | None = None,
+        ignore_configured_endpoint_urls: bool | None = None,
+    ) -> Resolved | None:
+        """The configured endpoint URL for a service (see ``endpoint_url.py``); the client's
+        own arguments first, then this Session's ``ignore_configured_endpoint_urls``."""
+        from .endpoint_url import resolve_endpoint_url
+
+        ignore: bool | Resolved | None = ignore_configured_endpoint_urls
+        if ignore is None:
+            ignore = self.get("ignore_configured_endpoint_urls")
+        return resolve_endpoint_url(
+            service_id, self.endpoint_env, self.shared_config, self.profile,
+            endpoint_url=endpoint_url, ignore_configured_endpoint_urls=ignore,
+        )
 
     def s3_config(self) -> dict[str, Any] | None:
         """botocore's ``get_config_variable('s3')``: the profile's s3 block, with every
@@ -391,6 +414,7 @@ def resolve_settings(
         shared_config=shared_config,
         defaults_mode=effective,
         entries=FrozenMap(entries),
+        endpoint_env=FrozenMap({k: v for k, v in env.items() if k.startswith("AWS_ENDPOINT_URL")}),
     )
 
 
