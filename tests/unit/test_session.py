@@ -193,3 +193,21 @@ def test_setup_default_session(monkeypatch) -> None:
 def test_events_register_is_explicit_about_support() -> None:
     with pytest.raises(NotImplementedError, match="before-call"):
         squall.session.Session().events.register("before-call.sqs", lambda **kw: None)
+
+
+@pytest.mark.parametrize(("service", "region", "endpoint_url"), [
+    ("sqs", None, None), ("sqs", None, "http://127.0.0.1:9"), ("iam", None, None), ("iam", "us-east-1", None),
+    ("s3", None, None), ("s3", "us-east-1", None), ("s3", "eu-west-1", None), ("s3", None, "http://127.0.0.1:9"),
+    ("sts", "eu-west-1", None), ("sts", None, None), ("sqs", "xx-fake-1", None), ("dynamodb", "cn-north-1", None),
+    ("route53", "eu-west-1", None), ("cloudfront", None, None), ("ec2", "us-gov-west-1", None),
+])
+def test_client_region_and_endpoint_match_boto3(service, region, endpoint_url) -> None:
+    def make(lib):
+        try:
+            client = lib.session.Session().client(service, region_name=region, endpoint_url=endpoint_url,
+                                                  aws_access_key_id="k", aws_secret_access_key="s")
+        except Exception as exc:
+            return type(exc).__name__
+        return client.meta.region_name, client.meta.endpoint_url, client.meta.partition
+
+    assert make(squall) == make(boto3)

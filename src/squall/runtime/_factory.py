@@ -33,6 +33,34 @@ def _retry_settings(session: "Session", config: Any) -> tuple[str, int]:
     return mode, max(total, 1)
 
 
+def _client_regions(
+    session: "Session", prefix: str, region: str | None, endpoint_url: str | None, s3: dict[str, Any],
+) -> tuple[str | None, str | None]:
+    """(``meta.region_name``, the rule set's ``AWS::Region``), derived as botocore does.
+
+    The catalogue names the endpoint (IAM in us-east-1 is ``aws-global``); S3 in
+    us-east-1 with the legacy setting uses the global endpoint but keeps reporting
+    us-east-1; S3 and STS feed the catalogue's answer to the rule set, others the
+    region the user gave (when they gave one).
+    """
+    from ..models.regions import client_region
+
+    lookup = region
+    force_s3_global = prefix == "s3" and s3.get("us_east_1_regional_endpoint", "legacy") == "legacy" \
+        and region in ("us-east-1", None)
+    if force_s3_global:
+        lookup = None
+    endpoint_region = client_region(session._loader, prefix, lookup)
+    if force_s3_global and endpoint_region == "aws-global":
+        endpoint_region = "us-east-1"
+    meta_region = region if endpoint_url is not None else endpoint_region
+    if meta_region is None and prefix == "s3":  # a custom S3 endpoint still signs for us-east-1
+        meta_region = endpoint_region
+    if prefix in ("s3", "sts") or region is None:
+        return meta_region, endpoint_region if endpoint_url is None else (region or endpoint_region)
+    return meta_region, region
+
+
 def create_client(
     session: "Session", service_name: str, *, region_name: str | None, api_version: str | None,
     use_ssl: bool | None, verify: bool | str | None, endpoint_url: str | None,
@@ -71,6 +99,7 @@ def create_client(
     s3_config = dict(session._settings.s3_config() or {})
     if getattr(config, "s3", None):
         s3_config.update(config.s3)
+    meta_region, rules_region = _client_regions(session, model.endpoint_prefix, region, final_endpoint, s3_config)
     use_fips = getattr(config, "use_fips_endpoint", None)
     use_dualstack = getattr(config, "use_dualstack_endpoint", None)
 
@@ -89,7 +118,7 @@ def create_client(
         account_id = None
 
     builtins = builtin_values(
-        region=region,
+        region=rules_region,
         endpoint_url=final_endpoint,
         use_fips=use_fips if use_fips is not None else bool(get("use_fips_endpoint")),
         use_dualstack=use_dualstack if use_dualstack is not None else bool(get("use_dualstack_endpoint")),
@@ -122,14 +151,14 @@ def create_client(
         tcp_keepalive=bool(getattr(config, "tcp_keepalive", None) or get("tcp_keepalive")),
     )
     try:
-        partition = session.get_partition_for_region(region) if region else "aws"
+        partition = session.get_partition_for_region(meta_region) if meta_region else "aws"
     except Exception:
         partition = "aws"
     inputs = ClientInputs(
         service_name=service_name,
         service_model=model,
         loader=loader,
-        region_name=region,
+        region_name=meta_region,
         endpoint_url=final_endpoint,
         endpoint_source=configured.source if configured is not None else
         f"endpoint rule set of {service_name} (region {region})",
