@@ -5,13 +5,14 @@ never pay for importing urllib3.
 """
 from typing import TYPE_CHECKING, Any
 
+from ._streaming import StreamingBody
 from ._values import HttpRequest, HttpResponse, SerializedRequest, encode_query, join_url
 
 if TYPE_CHECKING:
     from ._urllib3 import Urllib3ResponseStream, Urllib3Transport
 
 __all__ = [
-    "HttpRequest", "HttpResponse", "SerializedRequest", "encode_query", "join_url",
+    "HttpRequest", "HttpResponse", "StreamingBody", "SerializedRequest", "encode_query", "join_url",
     "Urllib3Transport", "Urllib3ResponseStream",
 ]
 
