@@ -28,6 +28,7 @@ __all__ = [
 # Model protocol name -> module in this package. New protocols register here.
 _MODULES: Mapping[str, str] = {
     "json": "awsjson",
+    "rest-json": "restjson",
 }
 
 
