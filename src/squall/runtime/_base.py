@@ -5,7 +5,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from ..models import ServiceModel, xform_name
+from ..models import Loader, ServiceModel, xform_name
 from ..retries import RetryQuota
 from ._context import ClientContext
 from ._exceptions import ClientExceptions
@@ -38,6 +38,7 @@ class BaseClient:
     def __init__(
         self, *, context: ClientContext, meta: ClientMeta, transport: Any,
         get_credentials: Callable[[], Any], rebuild: tuple[Any, ...] | None = None,
+        loader: Loader | None = None,
     ) -> None:
         self._context = context
         self.meta = meta
@@ -46,6 +47,7 @@ class BaseClient:
         self._quota = RetryQuota() if context.retry_policy.mode != "legacy" else None
         self._rebuild = rebuild
         self._closed = False
+        self._loader = loader  # paginators-1 / waiters-2 come from the Session's search path
 
     @property
     def exceptions(self) -> ClientExceptions:
@@ -54,6 +56,27 @@ class BaseClient:
     def _make_api_call(self, operation_name: str, api_params: Mapping[str, Any]) -> dict[str, Any]:
         flow = call_flow(self._context, operation_name, api_params, self._quota)
         return run_sync(flow, send=self._transport.send, get_credentials=self._get_credentials)
+
+    def can_paginate(self, operation_name: str) -> bool:
+        from .paginate import can_paginate
+
+        return can_paginate(self, operation_name)
+
+    def get_paginator(self, operation_name: str) -> Any:
+        from .paginate import get_paginator
+
+        return get_paginator(self, operation_name)
+
+    @property
+    def waiter_names(self) -> list[str]:
+        from .waiter import waiter_names
+
+        return waiter_names(self)
+
+    def get_waiter(self, waiter_name: str) -> Any:
+        from .waiter import get_waiter
+
+        return get_waiter(self, waiter_name)
 
     def close(self) -> None:
         """Close the connection pool; the client may not be used afterwards."""

@@ -109,7 +109,7 @@ def build_client(
         unsigned=inputs.unsigned,
         clock=_utcnow,
         sign=_sign,
-        error_class_code=for_service(inputs.service_name).error_class_code,
+        customizations=for_service(inputs.service_name),
     )
     display_url = inputs.endpoint_url
     if display_url is None:
@@ -128,4 +128,5 @@ def build_client(
         endpoint_source=inputs.endpoint_source,
     )
     cls = client_class_for(model)
-    return cls(context=context, meta=meta, transport=transport, get_credentials=get_credentials, rebuild=rebuild)
+    return cls(context=context, meta=meta, transport=transport, get_credentials=get_credentials, rebuild=rebuild,
+               loader=inputs.loader)
