@@ -1,7 +1,8 @@
 """Service quirks, one module per service, registered explicitly and typed.
 
-``for_service(name)`` returns the ``Customizations`` a client applies; services without
-quirks get the empty default.
+Each module defines ``CUSTOMIZATIONS``: a ``Customizations`` value whose hooks the call
+flow applies at fixed points. Hooks are pure (values in, values out) and dispatch on the
+operation themselves. Services without quirks get the empty default.
 """
 from __future__ import annotations
 
@@ -9,19 +10,46 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-__all__ = ["Customizations", "for_service"]
+from ..http import HttpResponse, SerializedRequest
+from ..models import OperationModel
+
+__all__ = ["Customizations", "for_service", "chain"]
+
+Params = Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Customizations:
+    # Before validation and serialization: rewrite the caller's parameters (a copy).
+    before_parameter_build: Callable[[OperationModel, Params], Params] | None = None
+    # After serialization: headers/body the wire needs (checksums, versions, ...).
+    after_serialize: Callable[[OperationModel, Params, SerializedRequest], SerializedRequest] | None = None
+    # Operations sent unsigned although the service signs (e.g. STS AssumeRoleWithWebIdentity).
+    unsigned_operations: frozenset[str] = frozenset()
+    # Before parsing: reinterpret the raw answer (e.g. an error hidden in a 200).
+    before_parse: Callable[[OperationModel, HttpResponse], HttpResponse] | None = None
+    # After parsing a success, given the caller's own params and the response as received:
+    # reshape the result (decode documents, normalise values).
+    after_parse: Callable[[OperationModel, Params, HttpResponse, dict[str, Any]], dict[str, Any]] | None = None
     # Parsed error dict -> the code used to pick the modelled exception class.
     error_class_code: Callable[[Mapping[str, Any]], str | None] | None = None
 
 
 NONE = Customizations()
+
 # service name -> module under squall.customizations defining CUSTOMIZATIONS
 _REGISTRY: Mapping[str, str] = {
     "sqs": "sqs",
+    "ec2": "ec2",
+    "autoscaling": "autoscaling",
+    "route53": "route53",
+    "glacier": "glacier",
+    "iam": "iam",
+    "cloudformation": "cloudformation",
+    "apigateway": "apigateway",
+    "sts": "sts",
+    "cognito-identity": "cognito_identity",
+    "s3": "s3",
 }
 
 
@@ -31,3 +59,20 @@ def for_service(service_name: str) -> Customizations:
         return NONE
     found: Customizations = importlib.import_module(f"{__name__}.{module}").CUSTOMIZATIONS
     return found
+
+
+def chain(*hooks: Callable[..., Any] | None) -> Callable[..., Any] | None:
+    """Compose hooks of one kind that each return the (possibly new) last argument."""
+    present = [h for h in hooks if h is not None]
+    if not present:
+        return None
+    if len(present) == 1:
+        return present[0]
+
+    def run(*args: Any) -> Any:
+        head, value = args[:-1], args[-1]
+        for hook in present:
+            value = hook(*head, value)
+        return value
+
+    return run

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
+from ..customizations import NONE as NO_CUSTOMIZATIONS
+from ..customizations import Customizations
 from ..http import HttpRequest, HttpResponse, SerializedRequest
 from ..models import OperationModel, ServiceModel
 from ..retries import RetryPolicy
@@ -39,5 +41,5 @@ class ClientContext:
     clock: Callable[[], datetime]
     # (request, credentials, signing properties, now) -> signed request
     sign: Callable[[HttpRequest, Any, Mapping[str, Any], datetime], HttpRequest]
-    # parsed error -> code that picks the exception class (service quirk; default: Error.Code)
-    error_class_code: Callable[[Mapping[str, Any]], str | None] | None = None
+    # the service's quirks (squall.customizations), applied at fixed points of the flow
+    customizations: Customizations = NO_CUSTOMIZATIONS

@@ -34,12 +34,18 @@ def _fill_idempotency_tokens(op: OperationModel, params: Mapping[str, Any]) -> M
 
 
 def prepare_request(ctx: ClientContext, op: OperationModel, api_params: Mapping[str, Any]) -> tuple[HttpRequest, ResolvedEndpoint]:
-    """Validate, resolve the endpoint and serialize: everything up to signing."""
+    """Customize, validate, resolve the endpoint and serialize: everything up to signing."""
+    quirks = ctx.customizations
+    params = api_params
+    if quirks.before_parameter_build is not None:
+        params = quirks.before_parameter_build(op, params)
     if ctx.validate is not None and op.input_shape is not None:
-        ctx.validate(op.input_shape, api_params)
-    params = _fill_idempotency_tokens(op, api_params)
+        ctx.validate(op.input_shape, params)
+    params = _fill_idempotency_tokens(op, params)
     endpoint = ctx.resolve_endpoint(op, params)
     serialized = ctx.serialize(op, params)
+    if quirks.after_serialize is not None:
+        serialized = quirks.after_serialize(op, params, serialized)
     url = endpoint.url
     if serialized.host_prefix and ctx.inject_host_prefix:
         scheme, _, rest = url.partition("://")
@@ -87,15 +93,17 @@ def call_flow(
     op = ctx.service_model.operation_model(operation_name)
     request, endpoint = prepare_request(ctx, op, api_params)
     signing = _signing_properties(ctx, endpoint)
+    quirks = ctx.customizations
+    unsigned = ctx.unsigned or op.name in quirks.unsigned_operations
     attempt = 0
     while True:
         attempt += 1
-        credentials = None if ctx.unsigned else (yield GetCredentials())
+        credentials = None if unsigned else (yield GetCredentials())
         to_send = request
         if credentials is not None:
             to_send = ctx.sign(request, credentials, signing, ctx.clock())
         try:
-            response: HttpResponse = yield Send(to_send, stream=op.has_streaming_output)
+            received: HttpResponse = yield Send(to_send, stream=op.has_streaming_output)
         except _RETRYABLE_TRANSPORT_ERRORS as exc:
             decision = ctx.retry_policy.decide(
                 attempt=attempt, status=None, error_code=None, connection_error=True,
@@ -105,15 +113,18 @@ def call_flow(
                 raise
             yield Sleep(decision.delay)
             continue
+        response = received if quirks.before_parse is None else quirks.before_parse(op, received)
         if response.status_code < 300:
             parsed = ctx.parse(op, response)
+            if quirks.after_parse is not None:
+                parsed = quirks.after_parse(op, api_params, received, parsed)
             if quota is not None and attempt == 1:
                 quota.release(1)
             parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = attempt - 1
             return parsed
         error = ctx.parse_error(op, response)
         code = error.get("Error", {}).get("Code")
-        class_code = ctx.error_class_code(error) if ctx.error_class_code else code
+        class_code = quirks.error_class_code(error) if quirks.error_class_code else code
         error_class = ctx.exceptions.from_code(class_code)
         modeled = _modeled_retryable(ctx, code)
         decision = ctx.retry_policy.decide(
