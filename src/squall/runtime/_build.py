@@ -109,7 +109,7 @@ def build_client(
         unsigned=inputs.unsigned,
         clock=_utcnow,
         sign=_sign,
-        error_class_code=for_service(inputs.service_name).error_class_code,
+        customizations=for_service(inputs.service_name),
     )
     display_url = inputs.endpoint_url
     if display_url is None:
