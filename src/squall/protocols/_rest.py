@@ -124,12 +124,22 @@ def serialize_rest(
     empty_body: bytes = b"",
     requires_empty_body: Callable[[Shape], bool] | None = None,
     timestamp_precision: TimestampPrecision = "default",
+    # Aliases: both spellings were in use while rest-json and rest-xml were written.
+    empty_payload: bytes | None = None,
+    body_required: Callable[[Shape], bool] | None = None,
+    precision: TimestampPrecision | None = None,
 ) -> SerializedRequest:
     """The request for a REST protocol; the body format comes from ``serialize_body``.
 
     ``empty_body`` is what an unset structure payload (or a shape for which
     ``requires_empty_body`` says so) sends: ``b""`` for XML, ``b"{}"`` for JSON.
     """
+    if empty_payload is not None:
+        empty_body = empty_payload
+    if body_required is not None:
+        requires_empty_body = body_required
+    if precision is not None:
+        timestamp_precision = precision
     from ._common import expand_host_prefix
 
     http = operation_model.http
