@@ -287,12 +287,12 @@ def normalise(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         assert value.tzinfo is not None, "timestamps must be timezone-aware"
         return value.timestamp()
-    if hasattr(value, "get_initial_response") or hasattr(value, "iter_chunks") or (
+    if hasattr(value, "read"):  # a StreamingBody: its content, not its chunks
+        return normalise(value.read())
+    if hasattr(value, "get_initial_response") or (
         hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
     ):
         return [normalise(v) for v in value]
-    if hasattr(value, "read"):
-        return normalise(value.read())
     return value
 
 
