@@ -53,7 +53,11 @@ class BaseClient:
     def exceptions(self) -> ClientExceptions:
         return self._context.exceptions
 
+    _stubber: Any = None  # a squall.stub.Stubber while one is active on this client
+
     def _make_api_call(self, operation_name: str, api_params: Mapping[str, Any]) -> dict[str, Any]:
+        if self._stubber is not None:
+            return self._stubber._respond(operation_name, api_params)  # type: ignore[no-any-return]
         flow = call_flow(self._context, operation_name, api_params, self._quota)
         return run_sync(flow, send=self._transport.send, get_credentials=self._get_credentials)
 
@@ -77,6 +81,15 @@ class BaseClient:
         from .waiter import get_waiter
 
         return get_waiter(self, waiter_name)
+
+    def generate_presigned_url(
+        self, ClientMethod: str, Params: Mapping[str, Any] | None = None, ExpiresIn: int = 3600,
+        HttpMethod: str | None = None,
+    ) -> str:
+        """A URL that performs ``ClientMethod(**Params)`` without credentials, for ``ExpiresIn`` seconds."""
+        from .presign import generate_presigned_url
+
+        return generate_presigned_url(self, ClientMethod, Params, ExpiresIn, HttpMethod)
 
     def close(self) -> None:
         """Close the connection pool; the client may not be used afterwards."""
@@ -139,6 +152,10 @@ def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
                 op_name, py_name, f"Calls the {service_model.service_id} {op_name} operation."
             )
         attrs["_PY_TO_OP_NAME"] = mapping
+        if service_model.service_name == "s3":  # as botocore: the POST form upload is S3's alone
+            from .presign import generate_presigned_post
+
+            attrs["generate_presigned_post"] = generate_presigned_post
         class_name = (service_model.service_id or service_model.service_name).replace(" ", "")
         cls = type(class_name, (BaseClient,), attrs)
         _classes[key] = (service_model, cls)
