@@ -29,6 +29,7 @@ __all__ = [
 _MODULES: Mapping[str, str] = {
     "json": "awsjson",
     "rest-json": "restjson",
+    "smithy-rpc-v2-cbor": "rpcv2cbor",
 }
 
 
