@@ -1,7 +1,6 @@
 """Assemble a client from resolved inputs: the one place the layers are wired together."""
 from __future__ import annotations
 
-import platform
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
@@ -18,21 +17,9 @@ from ._context import ClientContext
 from ._endpoint_params import EndpointInputs
 from ._exceptions import exceptions_for
 
-__all__ = ["ClientInputs", "build_client", "user_agent"]
+__all__ = ["ClientInputs", "build_client"]
 
 _KEY_CACHE = SigningKeyCache()
-
-
-def user_agent(extra: str | None = None, appid: str | None = None) -> str:
-    parts = [
-        "squall/0.1.0", f"Python/{platform.python_version()}", f"{platform.system()}/{platform.release()}",
-        "ua/2.1", f"lang/python#{platform.python_version()}",
-    ]
-    if appid:
-        parts.append(f"app/{appid}")
-    if extra:
-        parts.append(extra)
-    return " ".join(parts)
 
 
 def _utcnow() -> datetime:

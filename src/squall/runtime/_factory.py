@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 from ..credentials import ExplicitProvider
 from ..exceptions import InvalidRegionError
 from ..models import service_model_for
-from ._build import ClientInputs, build_client, user_agent
+from ._build import ClientInputs, build_client
 from ._endpoint_params import builtin_values
+from ._useragent import PlatformInfo, user_agent
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -59,6 +60,25 @@ def _client_regions(
     if prefix in ("s3", "sts") or region is None:
         return meta_region, endpoint_region if endpoint_url is None else (region or endpoint_region)
     return meta_region, region
+
+
+def _client_user_agent(
+    session: "Session", config: Any, retry_mode: str, endpoint_url: str | None, client_key: str | None,
+) -> str:
+    """The client's User-Agent (UA 2.1, see ``_useragent``), with the features botocore reports."""
+    features = [f"RETRY_MODE_{retry_mode.upper()}"]
+    if endpoint_url is not None:
+        features.append("ENDPOINT_OVERRIDE")
+    if client_key is not None or session._args.get("aws_access_key_id") is not None:
+        features.append("CREDENTIALS_CODE")
+    return user_agent(
+        retry_mode=retry_mode,
+        features=features,
+        appid=getattr(config, "user_agent_appid", None) or session.get_config_variable("user_agent_appid"),
+        extra=getattr(config, "user_agent_extra", None),
+        override=getattr(config, "user_agent", None),
+        platform=PlatformInfo.current(session._env),
+    )
 
 
 def create_client(
@@ -170,8 +190,7 @@ def create_client(
         max_attempts=max_attempts,
         parameter_validation=parameter_validation is not False,
         inject_host_prefix=inject_host_prefix is not False,
-        user_agent=user_agent(getattr(config, "user_agent_extra", None),
-                              getattr(config, "user_agent_appid", None) or get("user_agent_appid")),
+        user_agent=_client_user_agent(session, config, retry_mode, final_endpoint, aws_access_key_id),
         unsigned=unsigned,
         events=session.events,
     )
