@@ -30,6 +30,9 @@ _MODULES: Mapping[str, str] = {
     "json": "awsjson",
     "rest-json": "restjson",
     "smithy-rpc-v2-cbor": "rpcv2cbor",
+    "query": "query",
+    "ec2": "ec2",
+    "rest-xml": "restxml",
 }
 
 

@@ -231,7 +231,8 @@ def rest_response_metadata(response: HttpResponse) -> dict[str, Any]:
     return full
 
 
-def parse_header_value(shape: Shape, text: str) -> Any:
+def parse_header_value(shape: Shape, text: str,
+                       timestamp_parser: Callable[[str], Any] = parse_timestamp) -> Any:
     """A header's text as the member's type (lists are comma-separated, RFC 7230)."""
     kind = shape.type_name
     if kind == "string":
@@ -240,7 +241,8 @@ def parse_header_value(shape: Shape, text: str) -> Any:
         return text
     if kind == "list":
         member = shape.member
-        return [parse_header_value(member, item.strip()) for item in text.split(",")]
+        return [parse_header_value(member, item.strip(), timestamp_parser)
+                for item in text.split(",")]
     if kind in ("integer", "long"):
         return int(text)
     if kind in ("float", "double"):
@@ -248,7 +250,7 @@ def parse_header_value(shape: Shape, text: str) -> Any:
     if kind == "boolean":
         return text.lower() == "true"
     if kind == "timestamp":
-        return parse_timestamp(text)
+        return timestamp_parser(text)
     if kind == "blob":
         return decode_blob(text)
     return text
@@ -261,7 +263,8 @@ def parse_header_map(shape: Shape, headers: Mapping[str, str]) -> dict[str, str]
             if name.lower().startswith(prefix)}
 
 
-def parse_rest_attributes(shape: Shape, response: HttpResponse) -> dict[str, Any]:
+def parse_rest_attributes(shape: Shape, response: HttpResponse,
+                          timestamp_parser: Callable[[str], Any] = parse_timestamp) -> dict[str, Any]:
     """The output members bound to headers, header maps and the status code."""
     parsed: dict[str, Any] = {}
     headers = response.headers
@@ -276,7 +279,7 @@ def parse_rest_attributes(shape: Shape, response: HttpResponse) -> dict[str, Any
         elif location == "header":
             header = member.serialization.get("name", name).lower()
             if header in headers:
-                parsed[name] = parse_header_value(member, headers[header])
+                parsed[name] = parse_header_value(member, headers[header], timestamp_parser)
     return parsed
 
 
