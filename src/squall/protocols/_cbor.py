@@ -97,7 +97,7 @@ def _decode(data: bytes, aws: bool) -> tuple[Any, int]:
 
     def chunks(pos: int, major: int) -> tuple[bytes, int]:
         # An indefinite-length string: definite chunks of the same major type, then 0xFF.
-        parts = []
+        parts: list[bytes] = []
         while True:
             initial = data[pos]
             pos += 1
@@ -252,12 +252,12 @@ def _run(data: Any, aws: bool, strict: bool) -> Any:
     return value
 
 
-def decode(data: bytes) -> Any:
+def decode(data: bytes | bytearray | memoryview) -> Any:
     """One data item with botocore's semantics (see the module docstring)."""
     return _run(data, aws=True, strict=False)
 
 
-def decode_raw(data: bytes) -> Any:
+def decode_raw(data: bytes | bytearray | memoryview) -> Any:
     """One data item, nothing dropped or converted; the whole input must be that item."""
     return _run(data, aws=False, strict=True)
 

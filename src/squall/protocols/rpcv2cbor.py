@@ -16,8 +16,8 @@ these deliberate differences, all for payloads botocore would crash on or mangle
 * document members are returned as decoded (botocore returns ``{}``);
 * a timestamp member sent as a bare number (no tag 1) still becomes a datetime;
 * ``ResponseMetadata.RequestId`` is set even for operations without output;
-* an empty or non-CBOR error body gives an error dict with the status code (botocore
-  raises), and the event stream's ``initial-response`` is parsed against the output shape.
+* an error body that is empty or not a CBOR map gives an error dict with the status
+  code and the body's text, if any (botocore raises), and the event stream's ``initial-response`` is parsed against the output shape.
 """
 from __future__ import annotations
 
@@ -303,10 +303,13 @@ def parse_error(service_model: ServiceModel, response: HttpResponse) -> dict[str
     try:
         body = _decode_body(response.body)
     except CBORDecodeError:
-        # A proxy or load balancer answered in its own format: keep its text.
-        body = {"message": response.body.decode("utf-8", errors="replace")}
+        body = None
     if not isinstance(body, dict):
-        body = {}
+        # Not a CBOR map: a proxy or load balancer answered. Keep its text if it has one.
+        try:
+            body = {"message": response.body.decode("utf-8")}
+        except UnicodeDecodeError:
+            body = {}
     error: dict[str, Any] = {"Message": body.get("message", body.get("Message", "")), "Code": ""}
     code = body.get("__type")
     if code is None:
