@@ -224,11 +224,10 @@ def rest_request_id(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 def rest_response_metadata(response: HttpResponse) -> dict[str, Any]:
-    meta = rest_request_id(response.headers)
-    full = response_metadata(response, meta.pop("RequestId", None))
-    if "HostId" in meta:
-        full["HostId"] = meta["HostId"]
-    return full
+    """RequestId (and HostId) first, then the HTTP status and headers, as botocore orders them."""
+    meta: dict[str, Any] = rest_request_id(response.headers)
+    meta.update(response_metadata(response))
+    return meta
 
 
 def parse_header_value(shape: Shape, text: str,
