@@ -17,6 +17,7 @@ import math
 import random
 import string
 import struct
+import zlib
 from functools import lru_cache
 from typing import Any
 
@@ -459,3 +460,159 @@ def test_encoder_edge_cases() -> None:
     assert encode(datetime.datetime(1970, 1, 1, 0, 0, 1)) == b"\xc1\x01"
     assert encode(datetime.datetime(1970, 1, 1, 0, 0, 1, 500000, tzinfo=UTC)) == b"\xc1\xfb" + struct.pack(">d", 1.5)
     assert decode_raw(encode((1, "a"))) == [1, "a"]
+
+
+# -- event streams and model features the real CBOR services don't use -----------------------
+
+_SYNTHETIC = {
+    "metadata": {"protocol": PROTOCOL, "protocols": [PROTOCOL], "targetPrefix": "Synth",
+                 "apiVersion": "2024-01-01", "endpointPrefix": "synth", "serviceId": "Synth"},
+    "operations": {
+        "Subscribe": {"name": "Subscribe", "http": {"method": "POST", "requestUri": "/"},
+                      "input": {"shape": "SubscribeInput"}, "output": {"shape": "SubscribeOutput"}},
+        "Describe": {"name": "Describe", "http": {"method": "POST", "requestUri": "/"},
+                     "output": {"shape": "DescribeOutput"}},
+        "Ping": {"name": "Ping", "http": {"method": "POST", "requestUri": "/"},
+                 "endpoint": {"hostPrefix": "{Cell}."}, "input": {"shape": "PingInput"}},
+    },
+    "shapes": {
+        "SubscribeInput": {"type": "structure", "members": {"Topic": {"shape": "String"}}},
+        "SubscribeOutput": {"type": "structure", "members": {
+            "SubscriptionId": {"shape": "String"}, "Events": {"shape": "Events"}}},
+        "Events": {"type": "structure", "eventstream": True, "members": {
+            "Data": {"shape": "DataEvent"}, "Raw": {"shape": "RawEvent"}, "Boom": {"shape": "BoomError"}}},
+        "DataEvent": {"type": "structure", "event": True, "members": {
+            "Seq": {"shape": "Long"}, "At": {"shape": "Timestamp"}, "Tags": {"shape": "StringList"}}},
+        "RawEvent": {"type": "structure", "event": True, "members": {
+            "Kind": {"shape": "String", "eventheader": True}, "Bytes": {"shape": "Blob", "eventpayload": True}}},
+        "BoomError": {"type": "structure", "exception": True, "members": {"Message": {"shape": "String"}}},
+        "DescribeOutput": {"type": "structure", "members": {
+            "Choice": {"shape": "Choice"}, "Labels": {"shape": "LabelMap"},
+            "Sparse": {"shape": "StringList"}, "At": {"shape": "Timestamp"}}},
+        "Choice": {"type": "structure", "union": True, "members": {
+            "Text": {"shape": "String"}, "Number": {"shape": "Long"}}},
+        "LabelMap": {"type": "map", "key": {"shape": "String"}, "value": {"shape": "Label"}},
+        "Label": {"type": "structure", "members": {"Name": {"shape": "String"}}},
+        "PingInput": {"type": "structure", "required": ["Cell"], "members": {
+            "Cell": {"shape": "String", "hostLabel": True}, "Doc": {"shape": "Document"}}},
+        "Document": {"type": "structure", "members": {}, "document": True},
+        "StringList": {"type": "list", "member": {"shape": "String"}},
+        "String": {"type": "string"}, "Long": {"type": "long"}, "Blob": {"type": "blob"},
+        "Timestamp": {"type": "timestamp"},
+    },
+}
+
+
+def _header(name: str, value: str) -> bytes:
+    raw = value.encode()
+    return bytes([len(name)]) + name.encode() + b"\x07" + struct.pack(">H", len(raw)) + raw
+
+
+def _message(headers: dict[str, str], payload: bytes) -> bytes:
+    head = b"".join(_header(k, v) for k, v in headers.items())
+    total = 16 + len(head) + len(payload)
+    prelude = struct.pack(">II", total, len(head))
+    prelude += struct.pack(">I", zlib.crc32(prelude))
+    body = prelude + head + payload
+    return body + struct.pack(">I", zlib.crc32(body))
+
+
+class _Raw:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, amt: int = 1024) -> Any:
+        for i in range(0, len(self._data), 7):  # small chunks: messages split across reads
+            yield self._data[i:i + 7]
+
+    def close(self) -> None:
+        pass
+
+
+def _drain(stream: Any) -> tuple[list[Any], Any]:
+    events = []
+    try:
+        for event in stream:
+            events.append(event)
+    except Exception as exc:  # noqa: BLE001 - compared by the caller
+        return events, exc
+    return events, None
+
+
+def test_event_stream_matches_botocore() -> None:
+    data = b"".join([
+        _message({":message-type": "event", ":event-type": "initial-response"},
+                 encode({"SubscriptionId": "sub-1"})),
+        _message({":message-type": "event", ":event-type": "Data", ":content-type": "application/cbor"},
+                 encode({"Seq": 2**40, "At": Tag(1, 1714566615.25), "Tags": ["a", "b"]})),
+        _message({":message-type": "event", ":event-type": "Raw", "Kind": "bin"}, b"\x00\xffraw"),
+        _message({":message-type": "event", ":event-type": "Data"}, b""),
+        _message({":message-type": "event", ":event-type": "FutureEvent"}, encode({})),
+        _message({":message-type": "exception", ":exception-type": "Boom"}, encode({"Message": "bang"})),
+    ])
+    model = ServiceModel(copy.deepcopy(_SYNTHETIC))
+    request = serializer_for(PROTOCOL)(model.operation_model("Subscribe"), {"Topic": "t"})
+    assert request.headers["Accept"] == "application/vnd.amazon.eventstream"
+    assert request.headers["Content-Type"] == "application/vnd.amazon.eventstream"
+    bmodel = botocore.model.ServiceModel(copy.deepcopy(_SYNTHETIC), "synth")
+    theirs_request = botocore.serialize.create_serializer(PROTOCOL, include_validation=False) \
+        .serialize_to_request({"Topic": "t"}, bmodel.operation_model("Subscribe"))
+    assert dict(request.headers) == theirs_request["headers"] and request.body == theirs_request["body"]
+
+    ours = parser_for(PROTOCOL).parse(model.operation_model("Subscribe"),
+                                      HttpResponse(status_code=200, headers={}, body=b"", stream=_Raw(data)))
+    theirs = botocore.parsers.create_parser(PROTOCOL).parse(
+        {"status_code": 200, "headers": HeadersDict({}), "body": _Raw(data),
+         "context": {"operation_name": "Subscribe"}}, bmodel.operation_model("Subscribe").output_shape)
+    assert ours["SubscriptionId"] == theirs["SubscriptionId"] == "sub-1"
+    ours_events, ours_error = _drain(ours["Events"])
+    theirs_events, theirs_error = _drain(theirs["Events"])
+    assert ours_events == theirs_events and len(ours_events) == 3
+    assert ours_events[0]["Data"]["At"] == datetime.datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
+    assert type(ours_error).__name__ == type(theirs_error).__name__ == "EventStreamError"
+    assert ours_error.response == theirs_error.response  # type: ignore[union-attr]
+    assert str(ours_error) == str(theirs_error)
+
+
+def test_event_stream_without_initial_response_fails() -> None:
+    model = ServiceModel(copy.deepcopy(_SYNTHETIC))
+    data = _message({":message-type": "event", ":event-type": "Data"}, encode({"Seq": 1}))
+    with pytest.raises(Exception, match="initial-response"):
+        parser_for(PROTOCOL).parse(model.operation_model("Subscribe"),
+                                   HttpResponse(status_code=200, headers={}, body=data))
+
+
+def _describe(body: Any) -> Any:
+    model = ServiceModel(copy.deepcopy(_SYNTHETIC))
+    response = HttpResponse(status_code=200, headers={}, body=encode(body))
+    result = parser_for(PROTOCOL).parse(model.operation_model("Describe"), response)
+    del result["ResponseMetadata"]
+    return result
+
+
+def test_unions_maps_and_sparse_lists() -> None:
+    assert _describe({"Choice": {"Number": 3}, "Sparse": ["a", None]}) == {
+        "Choice": {"Number": 3}, "Sparse": ["a", None]}
+    # An unknown union member: as in the other protocols (botocore's CBOR parser gives {}).
+    assert _describe({"Choice": {"Future": 1}}) == {"Choice": {"SDK_UNKNOWN_MEMBER": {"name": "Future"}}}
+    with pytest.raises(Exception, match="one and only one"):
+        _describe({"Choice": {"Text": "a", "Number": 1}})
+    # Unknown members of map values are skipped, as Smithy asks (botocore keeps them).
+    assert _describe({"Labels": {"k": {"Name": "n", "New": 1}}}) == {"Labels": {"k": {"Name": "n"}}}
+    # A timestamp without tag 1 still reads as a datetime (botocore leaves the number).
+    assert _describe({"At": 0}) == {"At": datetime.datetime(1970, 1, 1, tzinfo=UTC)}
+
+
+def test_documents_and_host_prefix() -> None:
+    model = ServiceModel(copy.deepcopy(_SYNTHETIC))
+    document = {"a": [1, 2.5, None, True, "x", {"b": b"\x00"}]}
+    request = serializer_for(PROTOCOL)(model.operation_model("Ping"), {"Cell": "c-1", "Doc": document})
+    assert request.host_prefix == "c-1."
+    assert isinstance(request.body, bytes)
+    assert decode_raw(request.body) == {"Cell": "c-1", "Doc": document}
+    with pytest.raises(Exception, match="Invalid value for parameter"):
+        serializer_for(PROTOCOL)(model.operation_model("Ping"), {"Cell": "bad cell"})
+    # An operation without input: no body and no Content-Type, as botocore.
+    request = serializer_for(PROTOCOL)(model.operation_model("Describe"), {})
+    assert request.body == b"" and "Content-Type" not in request.headers
+    assert request.path == "/service/Synth/operation/Describe"

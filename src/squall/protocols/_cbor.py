@@ -20,7 +20,6 @@ into ``CBORDecodeError`` once, at the top, instead of being checked byte by byte
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import struct
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +70,8 @@ _u64 = _U64.unpack_from
 _f16 = _F16.unpack_from
 _f32 = _F32.unpack_from
 _f64 = _F64.unpack_from
+_fromtimestamp = _dt.datetime.fromtimestamp
+_UTC = _dt.timezone.utc
 
 
 def _decode(data: bytes, aws: bool) -> tuple[Any, int]:
@@ -225,6 +226,16 @@ def _decode(data: bytes, aws: bool) -> tuple[Any, int]:
             value, pos = argument(pos, info)
             return -1 - value, pos
         # major 6: tag
+        if initial == 0xC1 and aws:
+            # Epoch time, the one tag AWS sends: the common case without the detours.
+            value, pos = item(pos)
+            kind = type(value)
+            if kind is int or kind is float:
+                try:
+                    return _fromtimestamp(value, _UTC), pos
+                except (OverflowError, OSError, ValueError):
+                    pass  # out of the platform's range, or NaN: the slow path decides
+            return tagged(1, value), pos
         if info == _INDEFINITE:
             raise CBORDecodeError(msg="unexpected additional information 31 for a tag")
         tag, pos = argument(pos, info)
@@ -267,32 +278,35 @@ def decode_raw(data: bytes | bytearray | memoryview) -> Any:
 # shifted into the top three bits (0x00 uint, 0x20 negint, 0x40 bytes, 0x60 text, 0x80
 # array, 0xA0 map, 0xC0 tag, 0xE0 simple/float).
 
+_HEAD8 = struct.Struct(">BB").pack
+_HEAD16 = struct.Struct(">BH").pack
+_HEAD32 = struct.Struct(">BI").pack
+_HEAD64 = struct.Struct(">BQ").pack
+_FLOAT32 = struct.Struct(">Bf").pack
+_FLOAT64 = struct.Struct(">Bd").pack
+
+
 def write_head(out: bytearray, major: int, n: int) -> None:
     """A head in its shortest form, as botocore writes it."""
     if n < 24:
         out.append(major | n)
     elif n < 0x100:
-        out.append(major | 24)
-        out.append(n)
+        out += _HEAD8(major | 24, n)
     elif n < 0x10000:
-        out.append(major | 25)
-        out += _U16.pack(n)
+        out += _HEAD16(major | 25, n)
     elif n < 0x100000000:
-        out.append(major | 26)
-        out += _U32.pack(n)
+        out += _HEAD32(major | 26, n)
     elif n <= _MAX_U64:
-        out.append(major | 27)
-        out += _U64.pack(n)
+        out += _HEAD64(major | 27, n)
     else:
         raise CBOREncodeError(f"{n} does not fit in a CBOR head (64 bits)")
 
 
 def write_int(out: bytearray, value: int) -> None:
-    if value >= 0:
-        if value < 24:
-            out.append(value)
-        else:
-            write_head(out, 0x00, value)
+    if 0 <= value < 24:
+        out.append(value)
+    elif value >= 0:
+        write_head(out, 0x00, value)
     else:
         write_head(out, 0x20, -1 - value)
 
@@ -318,41 +332,32 @@ _NEG_INF = b"\xf9\xfc\x00"
 _NAN = b"\xf9\x7e\x00"
 
 
-def _special(value: float) -> bytes | None:
+def _special(value: float) -> bytes:
     if value != value:
         return _NAN
-    if value == math.inf:
-        return _POS_INF
-    if value == -math.inf:
-        return _NEG_INF
-    return None
+    return _POS_INF if value > 0 else _NEG_INF
 
 
 def write_float32(out: bytearray, value: float) -> None:
     """A ``float`` shape: single precision (botocore's choice); double if it won't fit."""
-    value = float(value)
-    special = _special(value)
-    if special is not None:
-        out += special
+    if type(value) is not float:
+        value = float(value)  # int, Decimal
+    if value - value != 0.0:  # NaN or an infinity
+        out += _special(value)
         return
     try:
-        packed = _F32.pack(value)
+        out += _FLOAT32(0xFA, value)
     except OverflowError:  # botocore raises here; the value is still representable
-        out.append(0xFB)
-        out += _F64.pack(value)
-        return
-    out.append(0xFA)
-    out += packed
+        out += _FLOAT64(0xFB, value)
 
 
 def write_float64(out: bytearray, value: float) -> None:
-    value = float(value)
-    special = _special(value)
-    if special is not None:
-        out += special
-        return
-    out.append(0xFB)
-    out += _F64.pack(value)
+    if type(value) is not float:
+        value = float(value)
+    if value - value != 0.0:
+        out += _special(value)
+    else:
+        out += _FLOAT64(0xFB, value)
 
 
 def write_timestamp(out: bytearray, epoch: int | float) -> None:

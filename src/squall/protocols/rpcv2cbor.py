@@ -232,6 +232,9 @@ class _Parser:
         reader = self._readers.get(member.type_name)
         if reader is None:
             return value  # a fresh list from the decoder; nothing to convert
+        if reader is _timestamp:  # tag 1 already made datetimes, nearly always
+            datetime = _dt.datetime
+            return [item if type(item) is datetime else _timestamp(member, item) for item in value]
         return [None if item is None else reader(member, item) for item in value]
 
     def _map(self, shape: Shape, value: Any) -> Any:
