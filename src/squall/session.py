@@ -11,9 +11,7 @@ import threading
 from typing import Any, Mapping
 
 from .config.profiles import Section, SharedConfig
-from .credentials import (
-    CredentialChain, Credentials, EnvProvider, ExplicitProvider, ProfileFileProvider,
-)
+from .credentials import CredentialChain, Credentials, RefreshableCredentials
 from .exceptions import ResourcesNotAvailableError
 from .models import Loader
 from .models import regions as _regions
@@ -48,8 +46,11 @@ class Session:
         }
         self._env: Mapping[str, str] = dict(os.environ)
         self._lock = threading.Lock()
-        self._credentials: Credentials | None = None
+        self._credentials: Credentials | RefreshableCredentials | None = None
         self._chain: CredentialChain | None = None
+        self._attempts: tuple[tuple[str, str], ...] = ()
+        self._cred_io: Any = None
+        self._mfa_prompter: Any = None
         self._shared = SharedConfig.load(self._env)
         explicit_profile = profile_name
         self._profile_explicit = profile_name is not None
@@ -68,6 +69,7 @@ class Session:
             explicit["profile"] = profile_name
         self._settings = resolve_settings(
             env=self._env, shared_config=self._shared, profile_name=profile_name, explicit=explicit,
+            imds_region=lambda: _imds_region(self._env, self._shared, profile_name, explicit),
         )
         self._loader = Loader.from_data_path(self._settings.get("data_path").value)
         self._events = _Events()
@@ -104,83 +106,73 @@ class Session:
         """Every resolved setting as ``name -> (value, source)``, secrets redacted,
         plus the credentials (provider and where they were found)."""
         report = dict(self._settings.explain())
-        try:
-            creds = self._resolve_credentials()
-        except Exception as exc:  # explain must not fail because credentials are missing
-            report["credentials"] = (None, f"not found: {exc}")
-        else:
-            if creds is None:
-                tried = "; ".join(f"{name}: {why}" for name, why in self._attempts)
-                report["credentials"] = (None, f"none found ({tried})")
-            else:
-                from .credentials._values import redact
-
-                report["credentials"] = (f"{creds.method} {redact(creds.access_key)}", creds.source)
+        report["credentials"] = self._explain_credentials()
         return report
 
     # -- credentials -------------------------------------------------------------------
+    # The chain is built and run by squall.credentials (providers in botocore's order)
+    # with squall.runtime._credential_io as the I/O driver; this is only the wiring.
+    def _credential_driver(self) -> Any:
+        if self._cred_io is None:
+            from .runtime._credential_io import SyncCredentialIO
+
+            self._cred_io = SyncCredentialIO(self, prompter=self._mfa_prompter)
+        return self._cred_io
+
     def _credential_chain(self) -> CredentialChain:
-        args = self._args
-        profile = self._profile_name or "default"
-        config_path = self._shared.config_path
-        creds_path = self._shared.credentials_path
-        section = self._shared.profiles.get(profile)
+        from .credentials import build_chain
+        from .runtime._credential_io import chain_inputs_for
 
-        def lookup_in(path: str) -> Any:
-            if section is None:
-                return None
-            def lookup(key: str) -> tuple[str, str] | None:
-                found = section.get(key)
-                if found is None or found.path != path:
-                    return None
-                return found.value, found.source
-            return lookup
+        return build_chain(chain_inputs_for(self))
 
-        has_creds = section is not None and any(
-            v.path == creds_path for v in section.values.values()
-        )
-        has_config = section is not None and any(
-            v.path == config_path for v in section.values.values()
-        )
-        env_disabled = (
-            f"skipped: profile '{self._explicit_profile}' was named explicitly"
-            if self._explicit_profile is not None else None
-        )
-        return CredentialChain((
-            ExplicitProvider(
-                args["aws_access_key_id"], args["aws_secret_access_key"], args["aws_session_token"],
-                args["aws_account_id"], where="Session()",
-            ),
-            EnvProvider(self._env, disabled_reason=env_disabled),
-            ProfileFileProvider("shared-credentials-file", profile, creds_path,
-                                lookup_in(creds_path) if has_creds else None),
-            ProfileFileProvider("config-file", profile, config_path,
-                                lookup_in(config_path) if has_config else None),
-        ))
-
-    def _resolve_credentials(self) -> Credentials | None:
+    def _resolve_credentials(self) -> Credentials | RefreshableCredentials | None:
         creds = self._credentials
         if creds is not None:
             return creds
-        with self._lock:  # resolved once per Session, shared by all its clients
+        with self._lock:  # resolved once per Session, lazily, shared by all its clients
             if self._credentials is None:
+                driver = self._credential_driver()
                 self._chain = self._credential_chain()
-                result = self._chain.resolve()
-                self._credentials = result.credentials
+                result = driver.run(self._chain.resolve())
                 self._attempts = result.attempts
+                self._credentials = driver.bind(result.credentials)
             return self._credentials
 
-    def get_credentials(self) -> Credentials | None:
+    def get_credentials(self) -> Credentials | RefreshableCredentials | None:
         """The Session's credentials (None if no provider found any, as in boto3)."""
         return self._resolve_credentials()
 
-    def _require_credentials(self) -> Credentials:
+    def _require_credentials(self) -> Credentials | RefreshableCredentials:
         creds = self._resolve_credentials()
         if creds is None:
             from .exceptions import NoCredentialsError
 
             raise NoCredentialsError(attempts=self._attempts)
         return creds
+
+    def _account_id_for_endpoints(self) -> str | None:
+        """The credentials' account id for ``AWS::Auth::AccountId`` (None if unavailable)."""
+        try:
+            creds = self._resolve_credentials()
+            return None if creds is None else creds.get_frozen_credentials().account_id
+        except Exception:  # noqa: BLE001 - the call itself reports missing credentials
+            return None
+
+    def set_mfa_prompter(self, prompter: Any) -> None:
+        """Replace the MFA token-code prompter (default ``getpass.getpass``) used by
+        assume-role profiles with ``mfa_serial``: ``prompter(message) -> code``."""
+        self._mfa_prompter = prompter
+        if self._cred_io is not None:
+            self._cred_io.prompter = prompter
+
+    def _explain_credentials(self) -> tuple[Any, str]:
+        from .credentials import explain_credentials
+
+        try:
+            creds = self._resolve_credentials()
+        except Exception as exc:  # explain must not fail because credentials are missing
+            return None, f"not found: {exc}"
+        return explain_credentials(creds, self._attempts)
 
     # -- catalogue ---------------------------------------------------------------------
     def get_available_services(self) -> list[str]:
@@ -237,6 +229,12 @@ class Session:
 
 def _rebuild_session(args: Mapping[str, Any]) -> Session:
     return Session(**args)
+
+
+def _imds_region(env: Mapping[str, str], shared: SharedConfig, profile: str | None, explicit: Any) -> str | None:
+    from .runtime._credential_io import imds_region_for
+
+    return imds_region_for(env, shared, profile, explicit)
 
 
 class _Events:

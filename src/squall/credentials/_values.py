@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
 __all__ = ["ReadOnlyCredentials", "Credentials", "redact"]
@@ -35,10 +36,12 @@ class ReadOnlyCredentials(NamedTuple):
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Credentials:
-    """Static credentials, with ``method`` (botocore's provider name) and ``source``.
+    """One complete set of keys, with ``method`` (botocore's provider name) and ``source``.
 
     ``source`` says where they were found, e.g. ``env AWS_ACCESS_KEY_ID`` or
-    ``/home/me/.aws/credentials [dev] line 3``.
+    ``/home/me/.aws/credentials [dev] line 3``. ``expiry`` is set for temporary
+    credentials; a ``RefreshableCredentials`` swaps whole ``Credentials`` values, so a
+    reader never sees the key of one set with the secret of another.
     """
 
     access_key: str
@@ -47,18 +50,20 @@ class Credentials:
     method: str = "explicit"
     account_id: str | None = None
     source: str = ""
+    expiry: datetime | None = None
 
     def get_frozen_credentials(self) -> ReadOnlyCredentials:
         return ReadOnlyCredentials(self.access_key, self.secret_key, self.token, self.account_id)
 
-    @property
-    def refresh_needed(self) -> bool:
+    def refresh_needed(self, refresh_in: float | None = None) -> bool:
+        """Static credentials never need a refresh (the method botocore's refreshable ones have)."""
         return False
 
     def __repr__(self) -> str:
+        expiry = f", expiry={self.expiry.isoformat()}" if self.expiry is not None else ""
         return (
             f"Credentials(method={self.method!r}, access_key={redact(self.access_key)}, "
-            f"token={'****' if self.token else None}, source={self.source!r})"
+            f"token={'****' if self.token else None}, source={self.source!r}{expiry})"
         )
 
     __str__ = __repr__

@@ -1,35 +1,26 @@
-"""The static credential providers: explicit, environment, shared credentials, config.
+"""The static providers: explicit keys, environment, shared credentials/config files, and
+botocore's two legacy files (``AWS_CREDENTIAL_FILE``, boto2's ``[Credentials]``).
 
-A provider's ``load()`` returns ``Credentials`` or ``Skipped(reason)``; the reason is what
-``NoCredentialsError`` shows the user. Providers do no I/O of their own beyond what they
-are handed (the parsed shared files come from ``squall.config``).
+A provider's ``load()`` returns ``Credentials`` or ``Skipped(reason)`` (or a flow of
+effects returning one of them); the reason is what ``NoCredentialsError`` shows.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping, Protocol
+from typing import Mapping
 
-from ..exceptions import PartialCredentialsError
+from ..config._ini import parse_ini
+from ..config.profiles import Section, expand_path
+from ..exceptions import ConfigNotFound, PartialCredentialsError
+from ._common import CredentialProvider, Found, Skipped, parse_time
+from ._effects import Flow, ReadFile, done
 from ._values import Credentials
+from .refreshable import RefreshableCredentials
 
 __all__ = [
     "Skipped", "CredentialProvider", "ExplicitProvider", "EnvProvider", "ProfileFileProvider",
-    "Lookup",
+    "OriginalEC2Provider", "BotoProvider",
 ]
-
-# (value, source) for a key of one profile in one file, or None when absent.
-Lookup = Callable[[str], "tuple[str, str] | None"]
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    reason: str
-
-
-class CredentialProvider(Protocol):
-    method: str
-
-    def load(self) -> Credentials | Skipped: ...
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -60,25 +51,43 @@ class ExplicitProvider:
 
 @dataclass(frozen=True, slots=True, repr=False)
 class EnvProvider:
+    """``AWS_ACCESS_KEY_ID`` and friends; with ``AWS_CREDENTIAL_EXPIRATION`` they refresh
+    (re-read from the same environment), as in botocore."""
+
     env: Mapping[str, str]
     disabled_reason: str | None = None
     method: str = "env"
 
-    def load(self) -> Credentials | Skipped:
+    def load(self) -> Found | Skipped:
         if self.disabled_reason:
             return Skipped(self.disabled_reason)
-        env = self.env
-        access_key = env.get("AWS_ACCESS_KEY_ID")
-        if not access_key:
+        if not self.env.get("AWS_ACCESS_KEY_ID"):
             return Skipped("AWS_ACCESS_KEY_ID not set")
-        secret_key = env.get("AWS_SECRET_ACCESS_KEY")
+        creds = self._read(require_expiry=False)
+        if creds.expiry is None:
+            return creds
+        return RefreshableCredentials(
+            method=self.method, current=creds, source=creds.source,
+            refresh=lambda: done(self._read(require_expiry=True)),
+        )
+
+    def _read(self, *, require_expiry: bool) -> Credentials:
+        env = self.env
+        access_key = env.get("AWS_ACCESS_KEY_ID", "")
+        if not access_key:
+            raise PartialCredentialsError(provider=self.method, cred_var="AWS_ACCESS_KEY_ID")
+        secret_key = env.get("AWS_SECRET_ACCESS_KEY", "")
         if not secret_key:
-            raise PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY")
-        token = env.get("AWS_SESSION_TOKEN") or env.get("AWS_SECURITY_TOKEN") or None
+            raise PartialCredentialsError(provider=self.method, cred_var="AWS_SECRET_ACCESS_KEY")
+        # botocore looks at AWS_SECURITY_TOKEN first, then AWS_SESSION_TOKEN.
+        token = env.get("AWS_SECURITY_TOKEN") or env.get("AWS_SESSION_TOKEN") or None
+        expiration = env.get("AWS_CREDENTIAL_EXPIRATION", "")
+        if require_expiry and not expiration:
+            raise PartialCredentialsError(provider=self.method, cred_var="AWS_CREDENTIAL_EXPIRATION")
         return Credentials(
             access_key=access_key, secret_key=secret_key, token=token,
             account_id=env.get("AWS_ACCOUNT_ID") or None, method=self.method,
-            source="env AWS_ACCESS_KEY_ID",
+            source="env AWS_ACCESS_KEY_ID", expiry=parse_time(expiration) if expiration else None,
         )
 
     def __repr__(self) -> str:
@@ -87,27 +96,97 @@ class EnvProvider:
 
 @dataclass(frozen=True, slots=True)
 class ProfileFileProvider:
-    """Keys in one profile of one shared file (credentials file or config file)."""
+    """Keys in one profile of one shared file (credentials file or config file alone, as
+    botocore reads each file on its own for these two providers)."""
 
     method: str  # "shared-credentials-file" or "config-file"
     profile_name: str
     path: str
-    lookup: Lookup | None  # None when the file has no such profile
+    section: Section | None  # the profile as written in this file; None if absent
 
     def load(self) -> Credentials | Skipped:
-        if self.lookup is None:
+        section = self.section
+        if section is None:
             return Skipped(f"no profile '{self.profile_name}' in {self.path}")
-        access = self.lookup("aws_access_key_id")
+        access = section.get("aws_access_key_id")
         if access is None:
             return Skipped(f"profile '{self.profile_name}' in {self.path} has no aws_access_key_id")
-        secret = self.lookup("aws_secret_access_key")
+        secret = section.get("aws_secret_access_key")
         if secret is None:
             raise PartialCredentialsError(
-                provider=f"{self.method} ({access[1]})", cred_var="aws_secret_access_key"
+                provider=f"{self.method} ({access.source})", cred_var="aws_secret_access_key"
             )
-        token = self.lookup("aws_session_token") or self.lookup("aws_security_token")
-        account = self.lookup("aws_account_id")
+        token = section.get("aws_security_token") or section.get("aws_session_token")
+        account = section.get("aws_account_id")
         return Credentials(
-            access_key=access[0], secret_key=secret[0], token=token[0] if token else None,
-            account_id=account[0] if account else None, method=self.method, source=access[1],
+            access_key=access.value, secret_key=secret.value, token=token.value if token else None,
+            account_id=account.value if account else None, method=self.method, source=access.source,
         )
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class OriginalEC2Provider:
+    """``AWS_CREDENTIAL_FILE``: the old EC2 tools' ``AWSAccessKeyId=...`` file (no token)."""
+
+    env: Mapping[str, str]
+    method: str = "ec2-credentials-file"
+
+    def load(self) -> Flow[Credentials | Skipped]:
+        if "AWS_CREDENTIAL_FILE" not in self.env:
+            return Skipped("AWS_CREDENTIAL_FILE not set")
+        path = expand_path(self.env["AWS_CREDENTIAL_FILE"], self.env)
+        try:
+            text = yield ReadFile(path)
+        except OSError:
+            raise ConfigNotFound(path=path) from None  # botocore raises here too
+        values: dict[str, str] = {}
+        for line in text.splitlines():
+            key, sep, value = line.partition("=")
+            if sep:
+                values[key.strip()] = value.strip()
+        if "AWSAccessKeyId" not in values:
+            return Skipped(f"{path} (AWS_CREDENTIAL_FILE) has no AWSAccessKeyId")
+        if "AWSSecretKey" not in values:
+            raise PartialCredentialsError(provider=self.method, cred_var="AWSSecretKey")
+        return Credentials(
+            access_key=values["AWSAccessKeyId"], secret_key=values["AWSSecretKey"],
+            method=self.method, source=f"{path} (AWS_CREDENTIAL_FILE)",
+        )
+
+    def __repr__(self) -> str:
+        return "OriginalEC2Provider()"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class BotoProvider:
+    """boto2's config: ``BOTO_CONFIG`` or ``/etc/boto.cfg`` then ``~/.boto``, section
+    ``[Credentials]``."""
+
+    env: Mapping[str, str]
+    method: str = "boto-config"
+
+    def load(self) -> Flow[Credentials | Skipped]:
+        if "BOTO_CONFIG" in self.env:
+            candidates = [self.env["BOTO_CONFIG"]]
+        else:
+            candidates = ["/etc/boto.cfg", "~/.boto"]
+        for candidate in candidates:
+            path = expand_path(candidate, self.env)
+            try:
+                text = yield ReadFile(path)
+            except OSError:
+                continue
+            section = parse_ini(text, path).sections.get("Credentials")
+            if section is None or "aws_access_key_id" not in section:
+                continue
+            if "aws_secret_access_key" not in section:
+                raise PartialCredentialsError(provider=self.method, cred_var="aws_secret_access_key")
+            access = section["aws_access_key_id"]
+            return Credentials(
+                access_key=access.value, secret_key=section["aws_secret_access_key"].value,
+                method=self.method, source=access.source,
+            )
+        return Skipped(f"no [Credentials] with aws_access_key_id in {' or '.join(candidates)}")
+
+    def __repr__(self) -> str:
+        return "BotoProvider()"

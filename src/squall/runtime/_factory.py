@@ -81,6 +81,24 @@ def _client_user_agent(
     )
 
 
+def _session_account_id(session: "Session", service_name: str, config: Any, mode_setting: Any) -> str | None:
+    """``AWS::Auth::AccountId`` from the Session's credentials, for rule sets that use it
+    (botocore's deferred ``account_id``; squall reads it when the client is made)."""
+    from ..endpoints import load_ruleset
+
+    mode = getattr(config, "account_id_endpoint_mode", None) or mode_setting
+    if mode == "disabled" or str(getattr(config, "signature_version", None)).lower() == "unsigned" \
+            or type(getattr(config, "signature_version", None)).__name__ == "_Unsigned":
+        return None
+    try:
+        params = load_ruleset(service_name, loader=session._loader).parameters.values()
+    except Exception:  # noqa: BLE001 - no rule set: nothing to feed
+        return None
+    if not any(p.built_in == "AWS::Auth::AccountId" for p in params):
+        return None
+    return session._account_id_for_endpoints()
+
+
 def create_client(
     session: "Session", service_name: str, *, region_name: str | None, api_version: str | None,
     use_ssl: bool | None, verify: bool | str | None, endpoint_url: str | None,
@@ -135,7 +153,7 @@ def create_client(
     else:
         def get_credentials() -> Any:
             return session._require_credentials().get_frozen_credentials()
-        account_id = None
+        account_id = _session_account_id(session, service_name, config, get("account_id_endpoint_mode"))
 
     builtins = builtin_values(
         region=rules_region,
