@@ -323,6 +323,9 @@ def response_bytes(response: HttpResponse) -> bytes:
     """The whole body: ``body``, or the stream read to its end when the call streamed."""
     if response.stream is not None and not response.body:
         data = response.stream.read()
+        close = getattr(response.stream, "close", None)
+        if close is not None:
+            close()  # read to the end: hands the connection back to its pool
         return bytes(data) if data else b""
     return response.body
 

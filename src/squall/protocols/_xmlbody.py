@@ -268,7 +268,8 @@ class XmlSerializer:
         name = root_name or shape.serialization.get("name") or shape.name
         holder = ET.Element("")
         self._value(holder, value, shape, name)
-        return ET.tostring(holder[0], encoding="utf-8")
+        data: bytes = ET.tostring(holder[0], encoding="utf-8")
+        return data
 
     def _value(self, parent: ET.Element, value: Any, shape: Shape, name: str) -> None:
         handler = self._handlers.get(shape.type_name, self._scalar)

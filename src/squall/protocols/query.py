@@ -8,10 +8,12 @@ module reuses this one with EC2's naming and list rules.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import quote
 
-from ..http._values import HttpResponse, SerializedRequest, encode_query
+from ..http._values import HttpResponse, SerializedRequest
 from ..models.shapes import OperationModel, ServiceModel, Shape
 from ._common import (
     ResponseParserError, TimestampPrecision, encode_blob, error_shape_for_code,
@@ -110,17 +112,30 @@ def _field_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~\-]*\Z")
+
+
+def _encode(text: str) -> str:
+    # Most names and many values need no escaping; skip quote() for them.
+    return text if _UNRESERVED.match(text) else quote(text, safe="-_.~")
+
+
+def encode_form(fields: Iterable[tuple[str, Any]]) -> bytes:
+    """``k=v&...`` with only ``-_.~`` unescaped (a space is %20)."""
+    return "&".join(f"{_encode(k)}={_encode(_field_text(v))}" for k, v in fields).encode("ascii")
+
+
 def build_request(serializer: QuerySerializer, operation_model: OperationModel,
                   params: Mapping[str, Any]) -> SerializedRequest:
     fields = serializer.fields(operation_model, params)
     # Percent-encoding with only "-_.~" unescaped (a space is %20), as the conformance
     # suite expects; botocore's wire form uses "+" for spaces, which services read alike.
-    body = encode_query((k, _field_text(v)) for k, v in fields.items())
+    body = encode_form(fields.items())
     return SerializedRequest(
         method=operation_model.http.get("method", "POST"),
         path="/",
         headers={"Content-Type": CONTENT_TYPE},
-        body=body.encode("ascii"),
+        body=body,
         host_prefix=expand_host_prefix(operation_model, params),
     )
 
