@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from itertools import tee
 from typing import Any, Callable, Generator, Iterator, Mapping
 
-import jmespath
-from jmespath.parser import ParsedResult
+import jmespath  # type: ignore[import-untyped]
+from jmespath.parser import ParsedResult  # type: ignore[import-untyped]
 
 from ..exceptions import DataNotFoundError, OperationNotPageableError, PaginationError, SquallError
 from ..models import Loader, OperationModel

@@ -14,8 +14,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generator, Mapping
 
-import jmespath
-from jmespath.parser import ParsedResult
+import jmespath  # type: ignore[import-untyped]
+from jmespath.parser import ParsedResult  # type: ignore[import-untyped]
 
 from ..exceptions import ClientError, DataNotFoundError, SquallError, WaiterError
 from ..models import Loader, xform_name
