@@ -11,7 +11,8 @@ from ..endpoints import load_partitions, load_ruleset
 from ..http import HttpRequest
 from ..models import Loader, ServiceModel
 from ..protocols import parser_for, serializer_for
-from ..retries import RetryPolicy
+from ..exceptions import DataNotFoundError
+from ..retries import RetrySettings, build_retry_policy
 from ._base import BaseClient, ClientMeta, client_class_for
 from ._context import ClientContext
 from ._endpoint_params import EndpointInputs
@@ -56,12 +57,31 @@ class ClientInputs:
     config: Any
     partition: str
     retry_mode: str
-    max_attempts: int
+    max_attempts: int | None  # total attempts; None: the mode's (legacy: the service's) default
     parameter_validation: bool
     inject_host_prefix: bool
     user_agent: str
     unsigned: bool
     events: Any = None
+    new_retries: bool = False  # AWS_NEW_RETRIES_2026
+
+
+def _retry_policy(inputs: ClientInputs) -> Any:
+    """The client's retry rules and the state its threads share (quota, rate limiter)."""
+    model = inputs.service_model
+    retry_data = None
+    if inputs.retry_mode == "legacy":
+        try:
+            retry_data = inputs.loader.load_data("_retry")
+        except DataNotFoundError:
+            retry_data = None
+    settings = RetrySettings(mode=inputs.retry_mode,  # type: ignore[arg-type]
+                             total_max_attempts=inputs.max_attempts, new_retries=inputs.new_retries)
+    return build_retry_policy(
+        settings=settings, service_id=model.service_id, endpoint_prefix=model.endpoint_prefix,
+        retry_data=retry_data, read_timeout=getattr(inputs.config, "read_timeout", 60),
+        now=_utcnow().timestamp(),
+    )
 
 
 def build_client(
@@ -89,7 +109,7 @@ def build_client(
         parse=lambda op, response: parser_for(protocol).parse(op, response),
         parse_error=lambda op, response: parser_for(protocol).parse_error(op.service_model, response),
         validate=validate,
-        retry_policy=RetryPolicy(mode=inputs.retry_mode, max_attempts=inputs.max_attempts),
+        retry_policy=_retry_policy(inputs),
         user_agent=inputs.user_agent,
         inject_host_prefix=inputs.inject_host_prefix,
         signing_name=model.signing_name,

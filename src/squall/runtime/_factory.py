@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..credentials import ExplicitProvider
 from ..exceptions import InvalidRegionError
 from ..models import service_model_for
+from ..retries import RetrySettings, resolve_retry_settings
 from ._build import ClientInputs, build_client
 from ._endpoint_params import builtin_values
 from ._useragent import PlatformInfo, user_agent
@@ -17,21 +18,17 @@ if TYPE_CHECKING:
 __all__ = ["create_client"]
 
 _VALID_REGION = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?$")
-_DEFAULT_MAX_ATTEMPTS = {"legacy": 5, "standard": 3, "adaptive": 3}
 
 
-def _retry_settings(session: "Session", config: Any) -> tuple[str, int]:
-    """Config(retries=...) wins over the session's retry_mode/max_attempts settings."""
-    retries = (getattr(config, "retries", None) or {}) if config is not None else {}
-    mode = retries.get("mode") or session.get_config_variable("retry_mode") or "legacy"
-    if "total_max_attempts" in retries:
-        total = int(retries["total_max_attempts"])
-    elif "max_attempts" in retries:  # botocore: retries, not counting the first attempt
-        total = int(retries["max_attempts"]) + 1
-    else:
-        setting = session.get_config_variable("max_attempts")
-        total = int(setting) if setting is not None else _DEFAULT_MAX_ATTEMPTS.get(mode, 3)
-    return mode, max(total, 1)
+def _retry_settings(session: "Session", config: Any) -> RetrySettings:
+    """Config(retries=...) first, then the session's max_attempts/retry_mode settings."""
+    def setting(name: str) -> tuple[Any, str]:
+        resolved = session._settings.get(name)
+        return resolved.value, resolved.source
+
+    retries = getattr(config, "retries", None) if config is not None else None
+    new_retries = session._env.get("AWS_NEW_RETRIES_2026", "").lower() == "true"
+    return resolve_retry_settings(retries, setting, new_retries=new_retries)
 
 
 def _client_regions(
@@ -165,7 +162,8 @@ def create_client(
         account_id=account_id,
         account_id_endpoint_mode=getattr(config, "account_id_endpoint_mode", None) or get("account_id_endpoint_mode"),
     )
-    retry_mode, max_attempts = _retry_settings(session, config)
+    retry = _retry_settings(session, config)
+    retry_mode, max_attempts = retry.mode, retry.total_max_attempts
     parameter_validation = getattr(config, "parameter_validation", None)
     if parameter_validation is None:
         parameter_validation = get("parameter_validation")
@@ -206,6 +204,7 @@ def create_client(
         partition=partition,
         retry_mode=retry_mode,
         max_attempts=max_attempts,
+        new_retries=retry.new_retries,
         parameter_validation=parameter_validation is not False,
         inject_host_prefix=inject_host_prefix is not False,
         user_agent=_client_user_agent(session, config, retry_mode, final_endpoint, aws_access_key_id),

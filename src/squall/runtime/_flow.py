@@ -8,19 +8,15 @@ from __future__ import annotations
 import uuid
 from typing import Any, Generator, Mapping
 
-from ..exceptions import (
-    ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError,
-)
+from ..exceptions import UnseekableStreamError
 from ..http import HttpRequest, HttpResponse, join_url
 from ..models import OperationModel
-from ..retries import RetryQuota
+from ..retries import Attempt, RetryState, skew_correction
+from ..retries.call import CallRetries
 from ._context import ClientContext, ResolvedEndpoint
 from ._effects import Effect, GetCredentials, Send, Sleep
 
 __all__ = ["call_flow", "prepare_request"]
-
-_RETRYABLE_TRANSPORT_ERRORS = (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError, ConnectTimeoutError)
-
 
 def _fill_idempotency_tokens(op: OperationModel, params: Mapping[str, Any]) -> Mapping[str, Any]:
     members = op.idempotent_members
@@ -73,79 +69,91 @@ def _signing_properties(ctx: ClientContext, endpoint: ResolvedEndpoint) -> dict[
     return props
 
 
-def _rewind(body: Any) -> bool:
-    """Make a body re-sendable; False if it is a consumed one-shot stream."""
-    if isinstance(body, (bytes, bytearray, str)):
-        return True
-    seek = getattr(body, "seek", None)
-    if seek is not None:
-        try:
-            seek(0)
-            return True
-        except (OSError, ValueError):
-            return False
-    return False
-
-
 def call_flow(
-    ctx: ClientContext, operation_name: str, api_params: Mapping[str, Any], quota: RetryQuota | None,
+    ctx: ClientContext, operation_name: str, api_params: Mapping[str, Any], retry_state: Any = None,
 ) -> Generator[Effect, Any, dict[str, Any]]:
+    """``retry_state``: the client's RetryState; by default the one its retry policy holds."""
     op = ctx.service_model.operation_model(operation_name)
     request, endpoint = prepare_request(ctx, op, api_params)
     signing = _signing_properties(ctx, endpoint)
     quirks = ctx.customizations
     unsigned = ctx.unsigned or op.name in quirks.unsigned_operations
-    attempt = 0
+    policy = ctx.retry_policy
+    state = retry_state if isinstance(retry_state, RetryState) else policy.state
+    call = CallRetries(policy, state, request.body)
     while True:
-        attempt += 1
+        attempt = call.next_attempt()
+        # Adaptive mode: the client-side rate limiter may ask us to wait for a token.
+        while (wait := policy.before_send(ctx.clock().timestamp(), state)) > 0:
+            yield Sleep(wait)
         credentials = None if unsigned else (yield GetCredentials())
         to_send = request
         if credentials is not None:
-            to_send = ctx.sign(request, credentials, signing, ctx.clock())
+            to_send = ctx.sign(request, credentials, signing, ctx.clock() + state.clock_offset.value)
+        to_send = to_send.with_headers(call.headers())
+        failure: Exception | None = None
         try:
             received: HttpResponse = yield Send(to_send, stream=op.has_streaming_output)
-        except _RETRYABLE_TRANSPORT_ERRORS as exc:
-            decision = ctx.retry_policy.decide(
-                attempt=attempt, status=None, error_code=None, connection_error=True,
-                timeout=isinstance(exc, ReadTimeoutError), quota=quota,
-            )
-            if decision.delay is None or not _rewind(request.body):
-                raise
+        except Exception as exc:  # the policy decides: retry, or raise it as it is
+            failure = exc
+        if failure is not None:
+            decision = call.decide(Attempt(number=attempt, operation=op, exception=failure), ctx.clock().timestamp())
+            if not decision.retry:
+                raise failure
             yield Sleep(decision.delay)
+            _rewind_or_raise(call, request.body, failure)
             continue
         response = received if quirks.before_parse is None else quirks.before_parse(op, received)
-        if response.status_code < 300:
+        status = response.status_code
+        if status < 300:
             parsed = ctx.parse(op, response)
             if quirks.after_parse is not None:
                 parsed = quirks.after_parse(op, api_params, received, parsed)
-            if quota is not None and attempt == 1:
-                quota.release(1)
-            parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = attempt - 1
-            return parsed
-        error = ctx.parse_error(op, response)
-        code = error.get("Error", {}).get("Code")
-        class_code = quirks.error_class_code(error) if quirks.error_class_code else code
-        error_class = ctx.exceptions.from_code(class_code)
-        modeled = _modeled_retryable(ctx, code)
-        decision = ctx.retry_policy.decide(
-            attempt=attempt, status=response.status_code, error_code=code, modeled=modeled, quota=quota,
-        )
-        if decision.delay is not None and _rewind(request.body):
+            code = None
+        else:
+            parsed = ctx.parse_error(op, response)
+            code = parsed.get("Error", {}).get("Code")
+        date = received.headers.get("date")
+        skewed = False
+        if status >= 300:
+            offset = skew_correction(code, date, ctx.clock(), state.clock_offset.value)
+            if offset is not None:  # sign with the server's time from now on
+                state.clock_offset.set(offset)
+                skewed = True
+        outcome = Attempt(number=attempt, operation=op, status=status, headers=received.headers,
+                          body=received.body, error_code=code, clock_skew_corrected=skewed)
+        decision = call.decide(outcome, ctx.clock().timestamp(), date)
+        if decision.error is not None:
+            raise decision.error
+        error_class = None
+        if status >= 300:
+            class_code = quirks.error_class_code(parsed) if quirks.error_class_code else code
+            error_class = ctx.exceptions.from_code(class_code)
+        if decision.retry:
+            _close_stream(received)
             yield Sleep(decision.delay)
+            _rewind_or_raise(call, request.body, error_class(parsed, operation_name) if error_class else None)
             continue
-        metadata = error.setdefault("ResponseMetadata", {})
+        if decision.delay > 0:  # a long poll out of retry quota still backs off
+            yield Sleep(decision.delay)
+        metadata = parsed.setdefault("ResponseMetadata", {})
+        metadata.update(decision.metadata)
         metadata["RetryAttempts"] = attempt - 1
-        if decision.reason.startswith("max attempts") and attempt > 1:
-            metadata["MaxAttemptsReached"] = True
-        raise error_class(error, operation_name)
+        if error_class is None:
+            call.succeeded()
+            return parsed
+        raise error_class(parsed, operation_name)
 
 
-def _modeled_retryable(ctx: ClientContext, code: str | None) -> Mapping[str, Any] | None:
-    """The error shape's ``retryable`` trait (e.g. ``{"throttling": true}``), if modelled."""
-    if code is None:
-        return None
-    for shape in ctx.service_model.error_shapes:
-        if shape.error_code == code:
-            retryable = shape.metadata.get("retryable")
-            return retryable if isinstance(retryable, dict) else None
-    return None
+def _rewind_or_raise(call: CallRetries, body: Any, cause: BaseException | None) -> None:
+    try:
+        call.rewind(body)
+    except UnseekableStreamError as exc:
+        raise exc from cause
+
+
+def _close_stream(response: HttpResponse) -> None:
+    """A response we retry past is dropped; give its connection back."""
+    close = getattr(response.stream, "close", None)
+    if callable(close):
+        close()
