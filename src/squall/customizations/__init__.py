@@ -7,19 +7,23 @@ operation themselves. Services without quirks get the empty default.
 from __future__ import annotations
 
 import importlib
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from ..http import HttpResponse, SerializedRequest
-from ..models import OperationModel
+from ..models import OperationModel, ServiceModel
 
-__all__ = ["Customizations", "for_service", "chain"]
+__all__ = ["Customizations", "for_service", "chain", "customized_model"]
 
 Params = Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Customizations:
+    # Rewrite the service model's JSON once per process (e.g. S3's requestUris lose
+    # "/{Bucket}" because the endpoint rules already place the bucket).
+    model_transform: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     # Before validation and serialization: rewrite the caller's parameters (a copy).
     before_parameter_build: Callable[[OperationModel, Params], Params] | None = None
     # After serialization: headers/body the wire needs (checksums, versions, ...).
@@ -50,6 +54,7 @@ _REGISTRY: Mapping[str, str] = {
     "sts": "sts",
     "cognito-identity": "cognito_identity",
     "s3": "s3",
+    "s3control": "s3control",
 }
 
 
@@ -59,6 +64,27 @@ def for_service(service_name: str) -> Customizations:
         return NONE
     found: Customizations = importlib.import_module(f"{__name__}.{module}").CUSTOMIZATIONS
     return found
+
+
+_transformed: dict[tuple[int, int], tuple[ServiceModel, ServiceModel]] = {}
+_transformed_lock = threading.Lock()
+
+
+def customized_model(model: ServiceModel, quirks: Customizations) -> ServiceModel:
+    """The model as the service's ``model_transform`` rewrites it (once per process)."""
+    transform = quirks.model_transform
+    if transform is None:
+        return model
+    key = (id(model), id(transform))
+    found = _transformed.get(key)
+    if found is not None and found[0] is model:
+        return found[1]
+    with _transformed_lock:
+        found = _transformed.get(key)
+        if found is None or found[0] is not model:
+            found = (model, ServiceModel(transform(model.raw), service_name=model.service_name))
+            _transformed[key] = found
+        return found[1]
 
 
 def chain(*hooks: Callable[..., Any] | None) -> Callable[..., Any] | None:

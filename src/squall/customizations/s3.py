@@ -192,7 +192,20 @@ def after_parse(op: OperationModel, params: Mapping[str, Any], response: HttpRes
     return parsed
 
 
+def strip_bucket_from_uris(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The endpoint rules put the bucket in the URL (host or path), so the model's
+    ``/{Bucket}`` prefix on every requestUri must go, as botocore removes it."""
+    operations = {}
+    for name, operation in raw["operations"].items():
+        uri = operation.get("http", {}).get("requestUri", "")
+        if uri.startswith("/{Bucket}"):
+            operation = {**operation, "http": {**operation["http"], "requestUri": uri[len("/{Bucket}"):]}}
+        operations[name] = operation
+    return {**raw, "operations": operations}
+
+
 CUSTOMIZATIONS = Customizations(
+    model_transform=strip_bucket_from_uris,
     before_parameter_build=before_parameter_build,
     after_serialize=after_serialize,
     before_parse=before_parse,

@@ -103,14 +103,26 @@ def encode_query(pairs: Iterable[tuple[str, str]]) -> str:
 
 
 def join_url(endpoint_url: str, request: SerializedRequest) -> str:
-    """Join an endpoint URL (which may carry a path) with a serialized request's path/query."""
-    base = endpoint_url.rstrip("/") if request.path.startswith("/") else endpoint_url
+    """Join an endpoint URL (which may carry a path) with a serialized request's path/query.
+
+    As botocore: an empty or "/" request path keeps the endpoint's path (or "/"), and a
+    "/" shared by both sides is not doubled.
+    """
     path = request.path
+    literal = ""
     if "?" in path:  # requestUri may carry a literal query, e.g. "/?delete"
         path, literal = path.split("?", 1)
-        query = encode_query(request.query)
-        query = f"{literal}&{query}" if query else literal
+    scheme, sep, rest = endpoint_url.partition("://")
+    slash = rest.find("/")
+    netloc, base_path = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
+    if not path or path == "/":
+        new_path = base_path or "/"
+    elif base_path.endswith("/") and path.startswith("/"):
+        new_path = base_path[:-1] + path
     else:
-        query = encode_query(request.query)
-    url = base + path
+        new_path = base_path + path
+    query = encode_query(request.query)
+    if literal:
+        query = f"{literal}&{query}" if query else literal
+    url = f"{scheme}{sep}{netloc}{new_path}"
     return f"{url}?{query}" if query else url

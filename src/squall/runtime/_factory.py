@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..credentials import ExplicitProvider
 from ..exceptions import InvalidRegionError
+from ..customizations import customized_model, for_service
 from ..models import service_model_for
 from ..retries import RetrySettings, resolve_retry_settings
 from ._build import ClientInputs, build_client
@@ -113,7 +114,7 @@ def create_client(
         "config": config, "aws_account_id": aws_account_id,
     }
     loader = session._loader
-    model = service_model_for(loader, service_name, api_version)
+    model = customized_model(service_model_for(loader, service_name, api_version), for_service(service_name))
     if config is None:
         config = Config()
 
