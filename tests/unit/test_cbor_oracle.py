@@ -570,7 +570,7 @@ def test_event_stream_matches_botocore() -> None:
     assert ours_events == theirs_events and len(ours_events) == 3
     assert ours_events[0]["Data"]["At"] == datetime.datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
     assert type(ours_error).__name__ == type(theirs_error).__name__ == "EventStreamError"
-    assert ours_error.response == theirs_error.response  # type: ignore[union-attr]
+    assert ours_error.response == theirs_error.response
     assert str(ours_error) == str(theirs_error)
 
 
