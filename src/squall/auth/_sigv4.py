@@ -16,14 +16,11 @@ normalize_path=False, unsigned_payload=True`` for presigned URLs.
 """
 from __future__ import annotations
 
-import calendar
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.utils import formatdate
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
@@ -77,6 +74,7 @@ class SigV4Details:
 # Canonical pieces (public so presigners, SigV4a and tests can reuse them)
 
 
+@lru_cache(maxsize=512)  # a client talks to few hosts; parsing one costs ~2 us per call
 def host_from_url(url: str) -> str:
     """``host[:port]`` as the Host header would carry it: lower-case, no userinfo,
     no default port, IPv6 literals bracketed."""
@@ -111,6 +109,8 @@ def _remove_dot_segments(path: str) -> str:
 def canonical_path(path: str, *, double_uri_encode: bool = True, normalize_path: bool = True) -> str:
     """The canonical URI. ``path`` is the URL's path as sent (already percent-encoded
     by the serializer); non-S3 services encode it once more, S3 does not."""
+    if path == "/":  # every RPC-style call (JSON, query, EC2): nothing to normalise or encode
+        return path
     if normalize_path:
         path = _remove_dot_segments(path)
     if not path:
@@ -159,19 +159,31 @@ def _headers_to_sign(headers: Mapping[str, str], url: str,
 
 def _canonical_headers(to_sign: Mapping[str, list[str]]) -> tuple[str, str]:
     names = sorted(to_sign)
-    lines = "".join(f"{n}:{','.join(_trim_all(v) for v in to_sign[n])}\n" for n in names)
+    lines = "".join([
+        f"{n}:{_trim_all(values[0]) if len(values) == 1 else ','.join(map(_trim_all, values))}\n"
+        for n in names for values in (to_sign[n],)
+    ])
     return lines, ";".join(names)
 
 
 def _amz_date(timestamp: datetime) -> str:
     if timestamp.tzinfo is not None:
         timestamp = timestamp.astimezone(timezone.utc)
-    return timestamp.strftime(_AMZ_DATE_FORMAT)
+    t = timestamp  # _AMZ_DATE_FORMAT, formatted directly (strftime is several times slower)
+    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _http_date(amz_date: str) -> str:
-    parsed = datetime.strptime(amz_date, _AMZ_DATE_FORMAT)
-    return formatdate(calendar.timegm(parsed.timetuple()))
+    """``email.utils.formatdate`` of the UTC time ``amz_date`` (botocore's ``Date``
+    header), written out here: importing email.utils costs more than all of signing."""
+    t = datetime(int(amz_date[0:4]), int(amz_date[4:6]), int(amz_date[6:8]),
+                 int(amz_date[9:11]), int(amz_date[11:13]), int(amz_date[13:15]))
+    return (f"{_WEEKDAYS[t.weekday()]}, {t.day:02d} {_MONTHS[t.month - 1]} {t.year:04d} "
+            f"{t.hour:02d}:{t.minute:02d}:{t.second:02d} -0000")
 
 
 # ---------------------------------------------------------------------------------
@@ -235,7 +247,7 @@ def _signature(
     double_uri_encode: bool, normalize_path: bool, unsigned_headers: frozenset[str],
     key_cache: SigningKeyCache | None,
 ) -> SigV4Details:
-    parts = urlsplit(url)
+    parts = urlsplit(url)  # memoised by urllib.parse
     header_lines, signed_headers = _canonical_headers(_headers_to_sign(headers, url, unsigned_headers))
     canonical_request = "\n".join([
         method.upper(),
@@ -259,6 +271,12 @@ def _signature(
         signature=signature, signed_headers=signed_headers,
         credential_scope=scope, payload_hash=payload_hash,
     )
+
+
+# Headers sign_v4 replaces (lower-case).
+_REPLACED = frozenset({"authorization", "x-amz-date"})
+_REPLACED_WITH_DATE = _REPLACED | {"date"}
+_TOKEN_HEADER = frozenset({"x-amz-security-token"})
 
 
 def _find(headers: Mapping[str, str], name: str) -> str | None:
@@ -312,19 +330,28 @@ def sign_v4(
     ``on_details`` receives the canonical request and string to sign.
     """
     amz_date = _amz_date(timestamp)
-    headers = _without(request.headers, "Authorization")
-    if _find(headers, "Date") is not None:
-        headers = _without(headers, "Date", "X-Amz-Date")
+    # One pass over the headers (this runs on every call): note Date and an existing
+    # payload hash, and drop what signing sets anew.
+    has_date = False
+    existing: str | None = None
+    for name, value in request.headers.items():
+        lowered = name.lower()
+        if lowered == "date":
+            has_date = True
+        elif lowered == "x-amz-content-sha256" and existing is None:
+            existing = value
+    drop = _REPLACED_WITH_DATE if has_date else _REPLACED
+    if token:
+        drop = drop | _TOKEN_HEADER
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in drop}
+    if has_date:
         headers["Date"] = _http_date(amz_date)
     else:
-        headers = _without(headers, "X-Amz-Date")
         headers["X-Amz-Date"] = amz_date
     if token:
-        headers = _without(headers, "X-Amz-Security-Token")
         headers["X-Amz-Security-Token"] = token
 
     body: Body = request.body
-    existing = _find(headers, "X-Amz-Content-SHA256")
     if payload_hash is not None:
         digest = payload_hash
     elif not payload_signing:
@@ -361,6 +388,8 @@ def _body_params(body: Body, content_type: str | None) -> list[tuple[str, str]] 
     none to move. botocore moves them into a presigned URL's query string."""
     if not isinstance(body, (bytes, bytearray, memoryview)) or not body:
         return None
+    import json  # only presigning a JSON-protocol call needs it
+
     text = bytes(body).decode("utf-8")
     if content_type and content_type.lower().startswith("application/x-www-form-urlencoded"):
         return parse_qsl(text, keep_blank_values=True)

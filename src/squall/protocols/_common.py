@@ -10,8 +10,6 @@ import base64
 import calendar
 import datetime as _dt
 import decimal
-import email.utils
-from http import HTTPStatus
 import math
 import re
 from typing import Any, Literal, Mapping
@@ -87,6 +85,8 @@ def _parse_text_timestamp(text: str) -> _dt.datetime:
     value = _parse_iso8601(text)
     if value is not None:
         return value
+    import email.utils  # lazily: ~5 ms to import, and only rest protocols' headers need it
+
     try:
         return email.utils.parsedate_to_datetime(text)  # RFC 822 / RFC 7231 dates
     except (TypeError, ValueError, IndexError):
@@ -162,6 +162,8 @@ def format_timestamp(
             return seconds + (when.microsecond // 1000) / 1000.0
         return int(seconds)
     if fmt == "rfc822":
+        import email.utils
+
         return email.utils.formatdate(calendar.timegm(when.timetuple()), usegmt=True)
     raise ValueError(f"Unknown timestamp format: {timestamp_format!r}")
 
@@ -312,6 +314,8 @@ def unknown_union_member(shape: Shape, value: Mapping[str, Any]) -> dict[str, An
 
 def _reason(status: int) -> str:
     """The standard reason phrase (what http.client.responses holds, without its sockets)."""
+    from http import HTTPStatus
+
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..customizations import NONE as NO_CUSTOMIZATIONS
 from ..customizations import Customizations
@@ -11,6 +10,9 @@ from ..http import HttpRequest, HttpResponse, SerializedRequest
 from ..models import OperationModel, ServiceModel
 from ..retries import RetryPolicy
 from ._exceptions import ClientExceptions
+
+if TYPE_CHECKING:
+    from datetime import datetime  # imported on first call, not per client
 
 __all__ = ["ClientContext", "ResolvedEndpoint"]
 
