@@ -221,11 +221,11 @@ def _use_global_endpoint(client: "BaseClient", op: OperationModel, params: Mappi
         return False
     if s3.get("addressing_style") == "virtual":
         return False
-    bucket = params.get("Bucket")
-    if bucket is None or _is_arn(bucket):
-        return False
-    if not _VALID_HOST_LABEL.match(bucket) or bucket.endswith("--x-s3"):
-        return False  # path style required, or an S3 Express directory bucket
+    bucket = params.get("Bucket")  # None (ListBuckets) still goes to the global endpoint
+    if bucket is not None and (
+        _is_arn(bucket) or not _VALID_HOST_LABEL.match(bucket) or bucket.endswith("--x-s3")
+    ):
+        return False  # the ARN's own endpoint, path style required, or an S3 Express bucket
     path_style = op.name == "GetBucketLocation" or bool(_client_param(client._context, "AWS::S3::ForcePathStyle"))
     return not path_style
 
