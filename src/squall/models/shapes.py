@@ -294,9 +294,8 @@ class OperationModel:
         if payload is None:
             return None
         member = shape.members[payload]
-        if member.type_name == "blob" and member.serialization.get("streaming"):
-            return member
-        return None
+        # botocore treats any blob payload as a stream (Lambda Invoke's Payload too).
+        return member if member.type_name == "blob" else None
 
     def _memo(self, key: str, build: Any) -> Any:
         found = self._cache.get(key, _MISSING)

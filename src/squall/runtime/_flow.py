@@ -78,6 +78,7 @@ def call_flow(
     signing = _signing_properties(ctx, endpoint)
     quirks = ctx.customizations
     unsigned = ctx.unsigned or op.name in quirks.unsigned_operations
+    stream_output = op.has_streaming_output or op.has_event_stream_output
     policy = ctx.retry_policy
     state = retry_state if isinstance(retry_state, RetryState) else policy.state
     call = CallRetries(policy, state, request.body)
@@ -93,7 +94,7 @@ def call_flow(
         to_send = to_send.with_headers(call.headers())
         failure: Exception | None = None
         try:
-            received: HttpResponse = yield Send(to_send, stream=op.has_streaming_output)
+            received: HttpResponse = yield Send(to_send, stream=stream_output)
         except Exception as exc:  # the policy decides: retry, or raise it as it is
             failure = exc
         if failure is not None:

@@ -2,11 +2,21 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any, Callable, Generator
 
 from ._effects import GetCredentials, Send, Sleep
 
 __all__ = ["run_sync"]
+
+
+def _read_error_body(response: Any) -> Any:
+    """An error answer to a streaming call: read its (small) body so the flow can parse it."""
+    try:
+        body = response.stream.read()
+    finally:
+        response.stream.close()
+    return replace(response, body=body, stream=None)
 
 
 def run_sync(
@@ -27,6 +37,8 @@ def run_sync(
         try:
             if isinstance(effect, Send):
                 result = send(effect.request, stream=effect.stream)
+                if effect.stream and result.status_code >= 300 and result.stream is not None:
+                    result = _read_error_body(result)
             elif isinstance(effect, GetCredentials):
                 result = get_credentials()
             elif isinstance(effect, Sleep):
