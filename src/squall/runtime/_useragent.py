@@ -118,7 +118,9 @@ def user_agent(
     if override is not None:
         return " ".join([override, *extras])
     if sdk_version is None:
-        from .. import __version__ as sdk_version  # the package is fully imported by now
+        from .. import __version__  # the package is fully imported by now
+
+        sdk_version = __version__
     info = platform if platform is not None else PlatformInfo.current()
     parts = [_component(SDK_NAME, sdk_version), "ua/2.1", *_os_components(info)]
     if info.machine:

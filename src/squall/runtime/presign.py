@@ -183,7 +183,7 @@ def _with_builtins(ctx: ClientContext, overrides: Mapping[str, Any]) -> ClientCo
         return ctx
     values = dict(inputs.client_params)
     for name, param in inputs.ruleset.parameters.items():
-        if param.built_in in overrides:
+        if param.built_in is not None and param.built_in in overrides:
             values[name] = overrides[param.built_in]
     return replace(ctx, resolve_endpoint=replace(inputs, client_params=values).resolve)
 
