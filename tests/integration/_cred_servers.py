@@ -224,9 +224,10 @@ class SigninServer(LoopbackServer):
             return _json(self.status, {"error": self.error, "message": "denied"},
                          {"x-amzn-ErrorType": "AccessDeniedException"})
         body = json.loads(received.body or b"{}")
-        return _json(200, {"tokenOutput": {
+        # the output's payload member is tokenOutput: the body is that structure itself
+        return _json(200, {
             "accessToken": {"accessKeyId": "LOGINNEWKEY", "secretAccessKey": "login-new-secret",
                             "sessionToken": "login-new-token"},
             "tokenType": "aws_sigv4", "expiresIn": 900,
             "refreshToken": "new-" + str(body.get("refreshToken")),
-        }})
+        })

@@ -227,3 +227,65 @@ def test_self_referencing_source_profile_with_static_keys_is_allowed(tmp_path, m
     ours = squall.session.Session(profile_name="dev").get_credentials()
     theirs = botocore.session.Session(profile="dev").get_credentials()
     assert ours.method == theirs.method == "assume-role"
+
+
+# -- aws_account_id and account_id_endpoint_mode reach the endpoint rules ------------------
+
+def _squall_endpoint(client) -> str:
+    from squall.runtime._flow import prepare_request
+
+    op = client._context.service_model.operation_model("ListTables")
+    return prepare_request(client._context, op, {})[1].url
+
+
+def _botocore_endpoint(client) -> str:
+    class Captured(Exception):
+        pass
+
+    def capture(request, **kwargs):
+        raise Captured(request.url)
+
+    client.meta.events.register("before-send.dynamodb.ListTables", capture)
+    with pytest.raises(Captured) as info:
+        client.list_tables()
+    return str(info.value).rstrip("/")
+
+
+@pytest.mark.parametrize("mode", [None, "preferred", "disabled", "required"])
+def test_account_id_from_the_profile_reaches_the_endpoint(mode, tmp_path, monkeypatch) -> None:
+    import boto3
+
+    write(tmp_path, monkeypatch, credentials="[acct]\naws_access_key_id = AKIAACCOUNTEXAMPLE01\n"
+                                             "aws_secret_access_key = s\naws_account_id = 111122223333\n")
+    if mode is not None:
+        monkeypatch.setenv("AWS_ACCOUNT_ID_ENDPOINT_MODE", mode)
+    ours = squall.session.Session(profile_name="acct", region_name="us-east-1").client("dynamodb")
+    theirs = boto3.session.Session(profile_name="acct", region_name="us-east-1").client("dynamodb")
+    expected = _botocore_endpoint(theirs)
+    assert _squall_endpoint(ours) == expected
+    assert expected == ("https://dynamodb.us-east-1.amazonaws.com" if mode == "disabled"
+                        else "https://111122223333.ddb.us-east-1.amazonaws.com")
+
+
+def test_account_id_from_env_and_session_argument(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAACCOUNTEXAMPLE01")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    monkeypatch.setenv("AWS_ACCOUNT_ID", "444455556666")
+    client = squall.session.Session(region_name="us-east-1").client("dynamodb")
+    assert _squall_endpoint(client) == "https://444455556666.ddb.us-east-1.amazonaws.com"
+    explicit = squall.session.Session(aws_access_key_id="a", aws_secret_access_key="b", aws_account_id="777788889999",
+                                      region_name="us-east-1").client("dynamodb")
+    assert _squall_endpoint(explicit) == "https://777788889999.ddb.us-east-1.amazonaws.com"
+
+
+def test_no_credentials_at_client_creation_is_not_an_error(tmp_path, monkeypatch) -> None:
+    client = squall.session.Session(region_name="us-east-1").client("dynamodb")
+    assert _squall_endpoint(client) == "https://dynamodb.us-east-1.amazonaws.com"
+
+
+def test_missing_aws_credential_file_fails_like_botocore(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("AWS_CREDENTIAL_FILE", str(tmp_path / "missing"))
+    with pytest.raises(squall.exceptions.ConfigNotFound):
+        squall.session.Session().get_credentials()
+    with pytest.raises(botocore.exceptions.ConfigNotFound):
+        botocore.session.Session().get_credentials()

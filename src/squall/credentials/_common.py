@@ -38,7 +38,8 @@ class CredentialProvider(Protocol):
     """``load()`` returns Credentials, RefreshableCredentials or Skipped, directly or as a
     flow of effects (for providers that read files, run processes or call services)."""
 
-    method: str
+    @property
+    def method(self) -> str: ...
 
     def load(self) -> "Found | Skipped | Flow[Found | Skipped]": ...
 

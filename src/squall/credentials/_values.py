@@ -31,7 +31,8 @@ class ReadOnlyCredentials(NamedTuple):
             f"token={'****' if self.token else None}, account_id={self.account_id!r})"
         )
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return self.__repr__()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)

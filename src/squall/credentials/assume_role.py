@@ -152,7 +152,7 @@ class AssumeRoleProvider:
         if _has_static(profile) or not _has_role(profile):
             reasons = []
             for provider in self.profile_providers(name):
-                found = yield from drive(provider.load())
+                found: Found | Skipped = yield from drive(provider.load())
                 if isinstance(found, Skipped):
                     reasons.append(f"{provider.method}: {found.reason}")
                     continue
@@ -169,7 +169,7 @@ class AssumeRoleProvider:
                 f'The credential source "{source_name}" referenced in profile "{profile_name}" is not '
                 f"valid. Valid sources: {', '.join(SOURCE_NAMES)}."
             ))
-        found = yield from drive(provider.load())
+        found: Found | Skipped = yield from drive(provider.load())
         if isinstance(found, Skipped):
             raise CredentialRetrievalError(
                 provider=source_name,

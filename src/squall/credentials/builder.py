@@ -90,7 +90,9 @@ def build_chain(inputs: ChainInputs) -> CredentialChain:
     env = EnvProvider(inputs.env)
     container = ContainerProvider(inputs.env)
     imds = InstanceMetadataProvider(inputs.imds)
-    named = {"Environment": env, "EcsContainer": container, "Ec2InstanceMetadata": imds}
+    named: dict[str, CredentialProvider] = {
+        "Environment": env, "EcsContainer": container, "Ec2InstanceMetadata": imds,
+    }
     assume_role = AssumeRoleProvider(
         profiles=inputs.profiles, profile_name=inputs.profile_name,
         profile_providers=lambda name: _profile_providers(inputs, name, disable_env=True),

@@ -64,7 +64,7 @@ def resolve_sso_config(
         for key, located in profile.section.values.items():
             values[key] = located.value
             sources[key] = located.source
-    required = _PROFILE_KEYS + _SESSION_KEYS
+    required: tuple[str, ...] = _PROFILE_KEYS + _SESSION_KEYS
     session_name = values.get("sso_session")
     if session_name is not None:
         session = sso_sessions.get(session_name)
