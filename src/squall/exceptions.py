@@ -21,7 +21,8 @@ __all__ = [
     "InvalidConfigError", "InvalidRetryConfigurationError", "InvalidMaxRetryAttemptsError",
     "ResourcesNotAvailableError", "UnknownEndpointError", "InvalidEndpointConfigurationError",
     "InvalidRetryModeError", "InvalidS3AddressingStyleError", "InvalidDefaultsMode",
-    "InvalidSettingError",
+    "InvalidSettingError", "FlexibleChecksumError", "AwsChunkedWrapperError",
+    "InvalidChecksumConfigError", "MissingDependencyException",
 ]
 
 
@@ -249,6 +250,27 @@ class ChecksumError(SquallError):
     fmt = "Expected {checksum_type} hash value of {expected_checksum} for the body but got {actual_checksum}"
 
 
+class FlexibleChecksumError(SquallError):
+    """A request checksum could not be computed, or a response failed its checksum."""
+
+    fmt = "{error_msg}"
+
+
+class AwsChunkedWrapperError(SquallError):
+    fmt = "{error_msg}"
+
+
+class InvalidChecksumConfigError(SquallError):
+    fmt = (
+        "Unsupported configuration value for {config_key}. "
+        "Expected one of {valid_options} but got {config_value}."
+    )
+
+
+class MissingDependencyException(SquallError):
+    fmt = "Missing Dependency: {msg}"
+
+
 class UnseekableStreamError(SquallError):
     fmt = "Need to rewind the stream {stream_object}, but stream is not seekable."
 
@@ -309,3 +331,22 @@ class ClientError(Exception):
 
 class EventStreamError(ClientError):
     """An error event arrived on a response event stream."""
+
+
+# Credential-provider errors live beside their providers; they are reachable here under
+# botocore's names too (loaded on first access, which also avoids an import cycle).
+_CREDENTIAL_ERRORS = frozenset({
+    "InfiniteLoopConfigError", "RefreshWithMFAUnsupportedError", "MissingDependencyException",
+    "MetadataRetrievalError", "UnknownCredentialError", "InvalidIMDSEndpointError",
+    "InvalidIMDSEndpointModeError", "SSOError", "SSOTokenLoadError", "UnauthorizedSSOTokenError",
+    "TokenRetrievalError", "LoginError", "LoginRefreshRequired", "LoginInsufficientPermissions",
+    "LoginTokenLoadError", "CredentialProcessError", "ContainerHostNotAllowedError",
+})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CREDENTIAL_ERRORS:
+        from .credentials import _errors
+
+        return getattr(_errors, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
