@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .config.profiles import Section, SharedConfig
-from .credentials import CredentialChain, Credentials, RefreshableCredentials
 from .exceptions import ResourcesNotAvailableError
 from .models import Loader
 from .models import regions as _regions
+
+if TYPE_CHECKING:
+    from .credentials import CredentialChain, Credentials, RefreshableCredentials
 
 __all__ = ["Session"]
 

@@ -9,7 +9,6 @@ so a retry is refused with ``UnseekableStreamError`` rather than sending a trunc
 """
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -72,7 +71,11 @@ class CallRetries:
         self.policy = policy
         self.state = state
         self.attempt = 0
-        self.invocation_id = invocation_id or str(uuid.uuid4())
+        if not invocation_id:
+            import uuid  # imported on a client's first call, not when it is made
+
+            invocation_id = str(uuid.uuid4())
+        self.invocation_id = invocation_id
         self.last_acquired: int | None = None  # quota taken by the latest retry
         self._max: int | None = None  # known once the policy has looked at an attempt
         self._ttl: str | None = None

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Callable, Mapping
 
 from ..models import Loader, ServiceModel, xform_name
 from ..retries import RetryQuota
 from ._context import ClientContext
 from ._exceptions import ClientExceptions
-from ._flow import call_flow
-from ._sync import run_sync
 
 __all__ = ["BaseClient", "ClientMeta", "client_class_for"]
 
@@ -58,6 +57,7 @@ class BaseClient:
     def _make_api_call(self, operation_name: str, api_params: Mapping[str, Any]) -> dict[str, Any]:
         if self._stubber is not None:
             return self._stubber._respond(operation_name, api_params)  # type: ignore[no-any-return]
+        call_flow, run_sync = _call_machinery()
         flow = call_flow(self._context, operation_name, api_params, self._quota)
         return run_sync(flow, send=self._transport.send, get_credentials=self._get_credentials)
 
@@ -111,6 +111,16 @@ class BaseClient:
 
     def __repr__(self) -> str:
         return f"<squall.runtime.{type(self).__name__} region={self.meta.region_name!r} endpoint={self.meta.endpoint_url!r}>"
+
+
+@cache
+def _call_machinery() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The call flow and its sync driver, imported on the first call of any client
+    rather than when the first client is made."""
+    from ._flow import call_flow
+    from ._sync import run_sync
+
+    return call_flow, run_sync
 
 
 def _rebuild_client(session: Any, service_name: str, kwargs: Mapping[str, Any]) -> BaseClient:

@@ -1,0 +1,42 @@
+"""What ``import squall`` and a new client load: the heavy parts wait for first use.
+
+These keep the start-up figures in bench/ honest over time: urllib3, the credential
+providers, signing and validation load on a client's first call, not before.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _modules_after(code: str, tmp_path: Path) -> set[str]:
+    script = f"""
+import json, sys
+sys.path.insert(0, {str(SRC)!r})
+before = set(sys.modules)
+{code}
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AWS_EC2_METADATA_DISABLED": "true",
+           "AWS_CONFIG_FILE": str(tmp_path / "c"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "cr")}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_import_squall_stays_light(tmp_path: Path) -> None:
+    loaded = _modules_after("import squall; squall.session.Session()", tmp_path)
+    heavy = {"urllib3", "ssl", "squall.credentials.builder", "squall.auth", "squall.runtime.validate"}
+    assert not heavy & loaded
+
+
+def test_lazy_credentials_package_exports_everything() -> None:
+    import squall.credentials as credentials
+
+    assert set(credentials.__all__) == set(credentials._WHERE)
+    for name in credentials.__all__:
+        assert getattr(credentials, name) is not None
