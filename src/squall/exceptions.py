@@ -23,6 +23,10 @@ __all__ = [
     "InvalidRetryModeError", "InvalidS3AddressingStyleError", "InvalidDefaultsMode",
     "InvalidSettingError", "FlexibleChecksumError", "AwsChunkedWrapperError",
     "InvalidChecksumConfigError", "MissingDependencyException",
+    # boto3's own errors (boto3.exceptions): resources, S3 transfers, DynamoDB conditions
+    "Boto3Error", "ResourceNotExistsError", "UnknownAPIVersionError", "ResourceLoadException",
+    "S3TransferFailedError", "S3UploadFailedError", "RetriesExceededError",
+    "DynamoDBOperationNotSupportedError", "DynamoDBNeedsConditionError", "DynamoDBNeedsKeyConditionError",
 ]
 
 
@@ -298,6 +302,92 @@ class ResourcesNotAvailableError(SquallError):
     )
 
 
+class Boto3Error(SquallError):
+    """Base of boto3's own errors (``boto3.exceptions.Boto3Error``); made from a message."""
+
+    fmt = "{msg}"
+
+    def __init__(self, msg: str = "", **kwargs: Any) -> None:
+        super().__init__(msg=msg, **kwargs)
+
+
+class ResourceNotExistsError(Boto3Error, DataNotFoundError):
+    """``session.resource(name)`` for a service without a resource model."""
+
+    def __init__(self, service_name: str, available_services: list[str], has_low_level_client: bool) -> None:
+        msg = (
+            f"The '{service_name}' resource does not exist.\n"
+            "The available resources are:\n"
+            "   - " + "\n   - ".join(available_services) + "\n"
+        )
+        if has_low_level_client:
+            msg += (f"\nConsider using a squall.client('{service_name}') instead of a resource "
+                    f"for '{service_name}'")
+        super().__init__(msg)
+        self.kwargs = {"service_name": service_name, "available_services": available_services,
+                       "has_low_level_client": has_low_level_client}
+        self.service_name = service_name
+        self.available_services = available_services
+        self.has_low_level_client = has_low_level_client
+
+
+class UnknownAPIVersionError(Boto3Error, DataNotFoundError):
+    def __init__(self, service_name: str, bad_api_version: str | None, available_api_versions: str) -> None:
+        super().__init__(
+            f"The '{service_name}' resource does not support an API version of: {bad_api_version}\n"
+            f"Valid API versions are: {available_api_versions}"
+        )
+        self.kwargs = {"service_name": service_name, "bad_api_version": bad_api_version,
+                       "available_api_versions": available_api_versions}
+        self.service_name = service_name
+        self.bad_api_version = bad_api_version
+        self.available_api_versions = available_api_versions
+
+
+class ResourceLoadException(Boto3Error):
+    pass
+
+
+class S3TransferFailedError(Boto3Error):
+    pass
+
+
+class S3UploadFailedError(Boto3Error):
+    pass
+
+
+class RetriesExceededError(Boto3Error):
+    def __init__(self, last_exception: BaseException | None, msg: str = "Max Retries Exceeded") -> None:
+        super().__init__(msg)
+        self.kwargs = {"last_exception": last_exception, "msg": msg}
+        self.last_exception = last_exception
+
+
+class DynamoDBOperationNotSupportedError(Boto3Error):
+    """An operator (``&``, ``|``, ``~``) applied to something that is not a condition."""
+
+    def __init__(self, operation: str, value: Any) -> None:
+        super().__init__(
+            f"{operation} operation cannot be applied to value {value} of type {type(value)} directly. "
+            "Must use AttributeBase object methods (i.e. Attr().eq()). to generate ConditionBase "
+            "instances first."
+        )
+        self.kwargs = {"operation": operation, "value": value}
+
+
+class DynamoDBNeedsConditionError(Boto3Error):
+    def __init__(self, value: Any) -> None:
+        super().__init__(
+            f"Expecting a ConditionBase object. Got {value} of type {type(value)}. Use AttributeBase "
+            "object methods (i.e. Attr().eq()). to generate ConditionBase instances."
+        )
+        self.kwargs = {"value": value}
+
+
+class DynamoDBNeedsKeyConditionError(Boto3Error):
+    pass
+
+
 class ClientError(Exception):
     """A service answered with an error; ``response`` is botocore's error dict."""
 
@@ -344,9 +434,16 @@ _CREDENTIAL_ERRORS = frozenset({
 })
 
 
+_RUNTIME_ERRORS = {"WaiterConfigError": "waiter", "InvalidExpressionError": "paginate"}
+
+
 def __getattr__(name: str) -> Any:
     if name in _CREDENTIAL_ERRORS:
         from .credentials import _errors
 
         return getattr(_errors, name)
+    if name in _RUNTIME_ERRORS:
+        import importlib
+
+        return getattr(importlib.import_module(f"squall.runtime.{_RUNTIME_ERRORS[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
