@@ -67,6 +67,7 @@ class Shape:
     __slots__ = (
         "name", "type_name", "_model", "_raw", "serialization", "metadata", "_members",
         "_member", "_key", "_value", "documentation", "_by_wire_name",
+        "is_tagged_union", "is_document_type", "_event_stream_name",
     )
 
     def __init__(self, name: str, raw: Mapping[str, Any], model: "ServiceModel",
@@ -92,6 +93,10 @@ class Shape:
         self._key: Shape | None = None
         self._value: Shape | None = None
         self._by_wire_name: dict[str, tuple[str, Shape]] | None = None
+        # Plain attributes, not properties: serializers and parsers ask per value.
+        self.is_tagged_union: bool = bool(raw.get("union"))
+        self.is_document_type: bool = bool(raw.get("document"))
+        self._event_stream_name: Any = _MISSING
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}({self.name})>"
@@ -125,19 +130,16 @@ class Shape:
         return tuple(self._raw.get("required", ()))
 
     @property
-    def is_tagged_union(self) -> bool:
-        return bool(self._raw.get("union"))
-
-    @property
-    def is_document_type(self) -> bool:
-        return bool(self._raw.get("document"))
-
-    @property
     def event_stream_name(self) -> str | None:
-        for name, member in self.members.items():
-            if member.serialization.get("eventstream"):
-                return name
-        return None
+        found = self._event_stream_name
+        if found is _MISSING:  # memoised: parsers ask on every response
+            found = None
+            for name, member in self.members.items():
+                if member.serialization.get("eventstream"):
+                    found = name
+                    break
+            self._event_stream_name = found
+        return found  # type: ignore[no-any-return]
 
     @property
     def error_code(self) -> str:
@@ -218,10 +220,13 @@ class OperationModel:
 
     @property
     def idempotent_members(self) -> tuple[str, ...]:
-        shape = self.input_shape
-        if shape is None:
-            return ()
-        return tuple(n for n, m in shape.members.items() if m.metadata.get("idempotencyToken"))
+        def build() -> tuple[str, ...]:
+            shape = self.input_shape
+            if shape is None:
+                return ()
+            return tuple(n for n, m in shape.members.items() if m.metadata.get("idempotencyToken"))
+
+        return self._memo("idempotent", build)  # type: ignore[no-any-return]
 
     @property
     def context_parameters(self) -> tuple[tuple[str, str], ...]:
@@ -273,18 +278,22 @@ class OperationModel:
     def deprecated(self) -> bool:
         return bool(self._raw.get("deprecated"))
 
+    # Memoised: the call flow asks on every call.
     @property
     def has_streaming_input(self) -> bool:
-        return self._streaming_member(self.input_shape) is not None
+        return self._memo("streaming_in", lambda: self._streaming_member(self.input_shape) is not None)  # type: ignore[no-any-return]
 
     @property
     def has_streaming_output(self) -> bool:
-        return self._streaming_member(self.output_shape) is not None
+        return self._memo("streaming_out", lambda: self._streaming_member(self.output_shape) is not None)  # type: ignore[no-any-return]
 
     @property
     def has_event_stream_output(self) -> bool:
-        shape = self.output_shape
-        return shape is not None and shape.event_stream_name is not None
+        def build() -> bool:
+            shape = self.output_shape
+            return shape is not None and shape.event_stream_name is not None
+
+        return self._memo("event_stream_out", build)  # type: ignore[no-any-return]
 
     @staticmethod
     def _streaming_member(shape: Shape | None) -> Shape | None:

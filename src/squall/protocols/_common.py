@@ -305,8 +305,8 @@ def unknown_union_member(shape: Shape, value: Mapping[str, Any]) -> dict[str, An
         raise ResponseParserError(
             msg=f"Invalid service response: {shape.name} must have one and only one member set."
         )
-    known = {m.serialization.get("name", n) for n, m in shape.members.items()}
-    if present[0] in known:
+    # The shape's memoised wire-name table: this runs for every DynamoDB AttributeValue.
+    if present[0] in shape.members_by_wire_name:
         return None
     # botocore reports the first key on the wire, which may be "__type".
     return {"SDK_UNKNOWN_MEMBER": {"name": next(iter(value))}}

@@ -2,7 +2,7 @@
 static and member-bound context params. Pure; the engine memoises resolution."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..endpoints import EndpointRuleSet, Partitions
@@ -17,6 +17,9 @@ def _search(path: str, params: Mapping[str, Any]) -> Any:
     import jmespath  # imported on first use: most operations have no such params
 
     return jmespath.search(path, params)
+
+# (static (name, value)s, (name, input member)s, (name, JMESPath)s)
+_Plan = tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
 
 LEGACY_GLOBAL_STS_REGIONS = frozenset({
     "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global",
@@ -67,6 +70,8 @@ class EndpointInputs:
     ruleset: EndpointRuleSet
     partitions: Partitions
     client_params: Mapping[str, Any]  # from built-ins and client context params
+    # operation -> its context parameters that this rule set takes (see _plan)
+    _plans: dict[OperationModel, _Plan] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -85,18 +90,30 @@ class EndpointInputs:
         """The endpoint with client-level parameters only (what ``client.meta.endpoint_url`` shows)."""
         return self.ruleset.resolve(dict(self.client_params), self.partitions).url
 
+    def _plan(self, op: OperationModel) -> _Plan:
+        """The operation's static, member-bound and JMESPath context parameters that the
+        rule set declares, worked out once per operation instead of on every call."""
+        plan = self._plans.get(op)
+        if plan is None:
+            declared = self.ruleset.parameters
+            plan = self._plans.setdefault(op, (
+                tuple((n, v) for n, v in op.static_context_parameters.items() if n in declared),
+                tuple((n, m) for n, m in op.context_parameters if n in declared),
+                tuple((e["name"], e["path"]) for e in op.operation_context_parameters if e["name"] in declared),
+            ))
+        return plan
+
     def resolve(self, op: OperationModel, params: Mapping[str, Any]) -> ResolvedEndpoint:
         values = dict(self.client_params)
-        for name, value in op.static_context_parameters.items():
-            if name in self.ruleset.parameters:
-                values[name] = value
-        for name, member in op.context_parameters:
-            if name in self.ruleset.parameters and member in params:
+        static, members, paths = self._plan(op)
+        for name, value in static:
+            values[name] = value
+        for name, member in members:
+            if member in params:
                 values[name] = params[member]
-        for entry in op.operation_context_parameters:
-            if entry["name"] in self.ruleset.parameters:
-                found = _search(entry["path"], params)
-                if found is not None:
-                    values[entry["name"]] = found
+        for name, path in paths:
+            found = _search(path, params)
+            if found is not None:
+                values[name] = found
         endpoint = self.ruleset.resolve(values, self.partitions)
         return ResolvedEndpoint(url=endpoint.url, properties=endpoint.properties, headers=endpoint.headers)

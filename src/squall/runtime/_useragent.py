@@ -16,7 +16,8 @@ reported, because the string is built once per client.
 """
 from __future__ import annotations
 
-import platform as _platform
+import os
+import sys
 from dataclasses import dataclass
 from string import ascii_letters, digits
 from typing import Iterable, Mapping
@@ -67,14 +68,32 @@ class PlatformInfo:
     @classmethod
     def current(cls, env: Mapping[str, str] | None = None) -> "PlatformInfo":
         """This process; ``env`` supplies ``AWS_EXECUTION_ENV`` (the Session's view of the environment)."""
+        system, release, machine, version, implementation = _platform_facts()
         return cls(
-            system=_platform.system() or None,
-            release=_platform.release() or None,
-            machine=_platform.machine() or None,
-            python_version=_platform.python_version(),
-            python_implementation=_platform.python_implementation() or None,
+            system=system or None,
+            release=release or None,
+            machine=machine or None,
+            python_version=version,
+            python_implementation=implementation or None,
             execution_env=(env or {}).get("AWS_EXECUTION_ENV") or None,
         )
+
+
+def _platform_facts() -> tuple[str, str, str, str, str]:
+    """What ``platform.system/release/machine/python_version/python_implementation``
+    answer. On Linux and macOS CPython that is ``os.uname()`` and ``sys.version``, read
+    directly: importing platform costs more than the rest of making a client."""
+    uname = getattr(os, "uname", None)
+    version = sys.version.split()[0] if sys.version else ""
+    if (uname is not None and sys.platform in ("linux", "darwin")
+            and sys.implementation.name == "cpython" and version.count(".") == 2):
+        info = uname()
+        if info.sysname:
+            return info.sysname, info.release, info.machine, version, "CPython"
+    import platform
+
+    return (platform.system(), platform.release(), platform.machine(),
+            platform.python_version(), platform.python_implementation())
 
 
 def _os_components(info: PlatformInfo) -> list[str]:
