@@ -11,7 +11,6 @@ import threading
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .config.profiles import Section, SharedConfig
-from .exceptions import ResourcesNotAvailableError
 from .models import Loader
 from .models import regions as _regions
 
@@ -225,8 +224,29 @@ class Session:
             config=config, aws_account_id=aws_account_id,
         )
 
-    def resource(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
-        raise ResourcesNotAvailableError(service_name=service_name)
+    def resource(
+        self,
+        service_name: str,
+        region_name: str | None = None,
+        api_version: str | None = None,
+        use_ssl: bool | None = True,
+        verify: bool | str | None = None,
+        endpoint_url: str | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        config: Any = None,
+    ) -> Any:
+        """A service resource (``s3.Bucket(...)`` and friends) over a new client; raises
+        ResourceNotExistsError (listing the services that have resources) or
+        UnknownAPIVersionError as boto3 does."""
+        from .resources import create_resource
+
+        return create_resource(
+            self, service_name, region_name=region_name, api_version=api_version, use_ssl=use_ssl,
+            verify=verify, endpoint_url=endpoint_url, aws_access_key_id=aws_access_key_id,
+            aws_secret_access_key=aws_secret_access_key, aws_session_token=aws_session_token, config=config,
+        )
 
 
 def _rebuild_session(args: Mapping[str, Any]) -> Session:

@@ -148,11 +148,6 @@ def test_regions_and_partitions_match_boto3() -> None:
         assert ours.get_partition_for_region(region) == theirs.get_partition_for_region(region)
 
 
-def test_resource_says_it_is_not_there_yet() -> None:
-    with pytest.raises(squall.exceptions.ResourcesNotAvailableError, match="resource"):
-        squall.session.Session().resource("s3")
-
-
 def test_session_pickles_as_its_arguments(tmp_path, monkeypatch) -> None:
     write_files(tmp_path, monkeypatch, config="[profile dev]\nregion = eu-west-3\n")
     session = squall.session.Session(profile_name="dev", aws_access_key_id="K", aws_secret_access_key="S")

@@ -166,6 +166,9 @@ def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
             from .presign import generate_presigned_post
 
             attrs["generate_presigned_post"] = generate_presigned_post
+            from ..s3.inject import CLIENT_METHODS  # upload_file, download_file, copy, ... as boto3
+
+            attrs.update(CLIENT_METHODS)
         class_name = (service_model.service_id or service_model.service_name).replace(" ", "")
         cls = type(class_name, (BaseClient,), attrs)
         _classes[key] = (service_model, cls)

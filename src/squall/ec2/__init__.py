@@ -1,0 +1,1 @@
+"""EC2 resource customizations: the tag helpers boto3 adds (see ``tags``)."""

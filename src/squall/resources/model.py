@@ -1,0 +1,270 @@
+"""The resource model (``resources-1.json``) as immutable values, with boto3's naming.
+
+A resource definition names identifiers, a ``load`` action, actions, batch actions,
+``has`` relations (sub-resources and references), ``hasMany`` collections and waiters;
+its attributes are the members of a shape in the service model. Python names are
+snake_cased, and when two of them collide the later kind is renamed ``<name>_<kind>``
+in boto3's order of precedence (load, identifiers, actions, sub-resources, references,
+collections, waiters, attributes), so every name is the one boto3 users know.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ..models import Shape, xform_name
+
+__all__ = [
+    "Param", "Identifier", "Request", "ResponseResource", "Action", "Waiter", "Collection",
+    "Attribute", "ResourceModel", "build_resource_model", "WAITER_PREFIX",
+]
+
+log = logging.getLogger(__name__)
+
+WAITER_PREFIX = "WaitUntil"
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """An auto-filled value: where it goes (``target``) and where it comes from.
+
+    ``source`` is ``identifier`` (``name``), ``data`` (``path`` into the loaded data),
+    ``string``/``integer``/``boolean`` (``value``), ``response``/``requestParameter``
+    (``path``) or ``input`` (given by the caller).
+    """
+
+    target: str
+    source: str
+    name: str | None = None
+    path: str | None = None
+    value: Any = None
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> "Param":
+        unknown = set(item) - {"target", "source", "name", "path", "value"}
+        if unknown:
+            log.warning("Unknown parameter options found: %s", sorted(unknown))
+        return cls(item["target"], item["source"], item.get("name"), item.get("path"), item.get("value"))
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    name: str  # the Python name, e.g. ``bucket_name``
+    member_name: str | None = None  # the attribute that carries the same value, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    operation: str
+    params: tuple[Param, ...] = ()
+
+    @classmethod
+    def from_json(cls, definition: Mapping[str, Any]) -> "Request":
+        return cls(definition["operation"], tuple(Param.from_json(p) for p in definition.get("params", ())))
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseResource:
+    """The resource(s) an action or relation returns: its type and how to find identifiers."""
+
+    type: str
+    identifiers: tuple[Param, ...] = ()
+    path: str | None = None
+
+    @classmethod
+    def from_json(cls, definition: Mapping[str, Any]) -> "ResponseResource":
+        return cls(
+            definition["type"],
+            tuple(Param.from_json(p) for p in definition.get("identifiers", ())),
+            definition.get("path"),
+        )
+
+    @property
+    def needs_data(self) -> bool:
+        return any(p.source == "data" for p in self.identifiers)
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """An action, a ``has`` relation, or a batch action (``request`` is None for relations)."""
+
+    name: str
+    request: Request | None = None
+    resource: ResponseResource | None = None
+    path: str | None = None
+
+    @classmethod
+    def from_json(cls, name: str, definition: Mapping[str, Any]) -> "Action":
+        request = definition.get("request")
+        resource = definition.get("resource")
+        return cls(
+            name,
+            Request.from_json(request) if request is not None else None,
+            ResponseResource.from_json(resource) if resource is not None else None,
+            definition.get("path"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Waiter:
+    name: str  # ``wait_until_exists``
+    waiter_name: str  # the client waiter, ``BucketExists``
+    params: tuple[Param, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    name: str
+    request: Request
+    resource: ResponseResource
+    batch_actions: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    name: str  # Python name
+    member_name: str  # name in the shape (and in ``meta.data``)
+    shape: Shape = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceModel:
+    name: str
+    shape_name: str | None
+    identifiers: tuple[Identifier, ...]
+    load: Action | None
+    actions: tuple[Action, ...]
+    batch_actions: tuple[Action, ...]
+    subresources: tuple[Action, ...]
+    references: tuple[Action, ...]
+    collections: tuple[Collection, ...]
+    waiters: tuple[Waiter, ...]
+    attributes: tuple[Attribute, ...]
+
+
+def _has_definition(
+    name: str, definition: Mapping[str, Any], resource_defs: Mapping[str, Any]
+) -> dict[str, Mapping[str, Any]]:
+    """``has`` relations; the service resource also gets one per resource of the service
+    (identifiers from input), which is what makes ``s3.Object('b', 'k')`` work."""
+    if name in resource_defs:
+        return dict(definition.get("has", {}))
+    found: dict[str, Mapping[str, Any]] = {}
+    has_items = definition.get("has", {})
+    for type_name, resource_def in resource_defs.items():
+        matched = False
+        for has_name, has_def in has_items.items():
+            if has_def.get("resource", {}).get("type") == type_name:
+                found[has_name] = has_def
+                matched = True
+        if not matched:
+            found[type_name] = {"resource": {
+                "type": type_name,
+                "identifiers": [{"target": i["name"], "source": "input"}
+                                for i in resource_def.get("identifiers", ())],
+            }}
+    return found
+
+
+class _Names:
+    """boto3's collision renaming (``load_rename_map``)."""
+
+    def __init__(self, model_name: str) -> None:
+        self._model_name = model_name
+        self.used = {"meta"}
+        self.renamed: dict[tuple[str, str], str] = {}
+
+    def add(self, name: str, category: str, snake_case: bool = True) -> None:
+        if snake_case:
+            name = xform_name(name)
+        if name in self.used:
+            new = f"{name}_{category}"
+            log.debug("Renaming %s %s %s", self._model_name, category, name)
+            self.renamed[(category, name)] = new
+            name = new
+            if name in self.used:
+                raise ValueError(f"Problem renaming {self._model_name} {category} to {name}!")
+        self.used.add(name)
+
+    def get(self, category: str, name: str, snake_case: bool = True) -> str:
+        if snake_case:
+            name = xform_name(name)
+        return self.renamed.get((category, name), name)
+
+
+def build_resource_model(
+    name: str, definition: Mapping[str, Any], resource_defs: Mapping[str, Any], shape: Shape | None
+) -> ResourceModel:
+    """One resource's model, names final. ``name`` equal to no key of ``resource_defs``
+    means the service resource."""
+    names = _Names(name)
+    if definition.get("load"):
+        names.used.add("load")
+    for item in definition.get("identifiers", ()):
+        names.add(item["name"], "identifier")
+    for action_name in definition.get("actions", {}):
+        names.add(action_name, "action")
+    has = _has_definition(name, definition, resource_defs)
+    for has_name, ref in has.items():
+        if any(i["source"] == "data" for i in ref["resource"]["identifiers"]):
+            names.add(has_name, "reference")
+        else:
+            names.add(has_name, "subresource", snake_case=False)
+    for coll_name in definition.get("hasMany", {}):
+        names.add(coll_name, "collection")
+    for waiter_name in definition.get("waiters", {}):
+        names.add(WAITER_PREFIX + waiter_name, "waiter")
+    if shape is not None:
+        for member in shape.members:
+            names.add(member, "attribute")
+
+    identifiers = tuple(
+        Identifier(
+            names.get("identifier", item["name"]),
+            names.get("attribute", item["memberName"]) if item.get("memberName") else None,
+        )
+        for item in definition.get("identifiers", ())
+    )
+    load_def = definition.get("load")
+    subresources: list[Action] = []
+    references: list[Action] = []
+    for has_name, ref in has.items():
+        if any(i["source"] == "data" for i in ref["resource"]["identifiers"]):
+            references.append(Action.from_json(names.get("reference", has_name), ref))
+        else:
+            subresources.append(Action.from_json(names.get("subresource", has_name, snake_case=False), ref))
+    collections = []
+    for coll_name, coll_def in definition.get("hasMany", {}).items():
+        action = Action.from_json(names.get("collection", coll_name), coll_def)
+        assert action.request is not None and action.resource is not None
+        target = resource_defs.get(action.resource.type, {})
+        batch = tuple(Action.from_json(xform_name(n), d) for n, d in target.get("batchActions", {}).items())
+        collections.append(Collection(action.name, action.request, action.resource, batch))
+    attributes: list[Attribute] = []
+    if shape is not None:
+        identifier_names = {i.name for i in identifiers}
+        for member_name, member in shape.members.items():
+            snake = xform_name(member_name)
+            if snake in identifier_names:
+                continue
+            attributes.append(Attribute(names.get("attribute", snake, snake_case=False), member_name, member))
+    return ResourceModel(
+        name=name,
+        shape_name=definition.get("shape"),
+        identifiers=identifiers,
+        load=Action.from_json("load", load_def) if load_def is not None else None,
+        actions=tuple(Action.from_json(names.get("action", n), d) for n, d in definition.get("actions", {}).items()),
+        batch_actions=tuple(
+            Action.from_json(xform_name(n), d) for n, d in definition.get("batchActions", {}).items()
+        ),
+        subresources=tuple(subresources),
+        references=tuple(references),
+        collections=tuple(collections),
+        waiters=tuple(
+            Waiter(names.get("waiter", WAITER_PREFIX + n), d["waiterName"],
+                   tuple(Param.from_json(p) for p in d.get("params", ())))
+            for n, d in definition.get("waiters", {}).items()
+        ),
+        attributes=tuple(attributes),
+    )
