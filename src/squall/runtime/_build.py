@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
-from ..auth import SigningKeyCache, sign_v4
+from ..auth import STREAMING_UNSIGNED_PAYLOAD_TRAILER, SigningKeyCache, sign_v4
+from ..customizations.s3_express import SESSION_TOKEN_HEADER, ExpressSessionCache
+from ..customizations.s3_redirect import BucketRegionCache
 from ..customizations import for_service
 from ..endpoints import load_partitions, load_ruleset
 from ..http import HttpRequest
@@ -14,6 +16,7 @@ from ..protocols import parser_for, serializer_for
 from ..exceptions import DataNotFoundError
 from ..retries import RetrySettings, build_retry_policy
 from ._base import BaseClient, ClientMeta, client_class_for
+from ._bodies import DEFAULT_PAYLOAD_SETTINGS, PayloadSettings
 from ._context import ClientContext
 from ._endpoint_params import EndpointInputs
 from ._exceptions import exceptions_for
@@ -28,16 +31,32 @@ def _utcnow() -> datetime:
 
 
 def _sign(request: HttpRequest, credentials: Any, props: Mapping[str, Any], now: datetime) -> HttpRequest:
+    """SigV4; for S3 signing names, botocore's S3SigV4Auth: the path as sent (no
+    normalising, no second encoding), ``X-Amz-Content-SHA256`` always, and the payload
+    hash the flow chose (``props["payload"]``: signed, unsigned or trailer). S3 Express
+    session credentials send their token as ``x-amz-s3session-token``."""
+    s3 = bool(props.get("s3"))
+    token = credentials.token
+    if props.get("s3express"):
+        request = request.without_headers("X-Amz-Security-Token")
+        if request.header(SESSION_TOKEN_HEADER) is None and token:
+            request = request.with_headers({SESSION_TOKEN_HEADER: token})
+        token = None
+    mode = props.get("payload", "signed")
+    plain_path = not s3 and not props.get("disable_double_encoding", False)
     return sign_v4(
         request,
         access_key=credentials.access_key,
         secret_key=credentials.secret_key,
-        token=credentials.token,
+        token=token,
         region=props["region"] or "us-east-1",
         service=props["signing_name"],
         timestamp=now,
-        double_uri_encode=not props.get("disable_double_encoding", False),
-        normalize_path=not props.get("disable_double_encoding", False),
+        double_uri_encode=plain_path,
+        normalize_path=plain_path,
+        payload_signing=mode != "unsigned",
+        payload_hash=STREAMING_UNSIGNED_PAYLOAD_TRAILER if mode == "trailer" else None,
+        content_sha256_header=s3,
         key_cache=_KEY_CACHE,
     )
 
@@ -64,6 +83,7 @@ class ClientInputs:
     unsigned: bool
     events: Any = None
     new_retries: bool = False  # AWS_NEW_RETRIES_2026
+    payload: PayloadSettings = DEFAULT_PAYLOAD_SETTINGS  # checksums, compression, S3 payload signing
 
 
 def _retry_policy(inputs: ClientInputs) -> Any:
@@ -117,6 +137,10 @@ def build_client(
         clock=_utcnow,
         sign=_sign,
         customizations=for_service(inputs.service_name),
+        payload=inputs.payload,
+        # Per-client S3 state, as botocore keeps it per client: redirect regions, Express sessions.
+        s3_regions=BucketRegionCache() if inputs.service_name == "s3" else None,
+        s3_express=ExpressSessionCache() if inputs.service_name == "s3" else None,
     )
     display_url = inputs.endpoint_url
     if display_url is None:

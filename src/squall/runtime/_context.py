@@ -9,6 +9,7 @@ from ..customizations import Customizations
 from ..http import HttpRequest, HttpResponse, SerializedRequest
 from ..models import OperationModel, ServiceModel
 from ..retries import RetryPolicy
+from ._bodies import DEFAULT_PAYLOAD_SETTINGS, PayloadSettings
 from ._exceptions import ClientExceptions
 
 if TYPE_CHECKING:
@@ -45,3 +46,9 @@ class ClientContext:
     sign: Callable[[HttpRequest, Any, Mapping[str, Any], datetime], HttpRequest]
     # the service's quirks (squall.customizations), applied at fixed points of the flow
     customizations: Customizations = NO_CUSTOMIZATIONS
+    # how bodies go on the wire: checksums, compression, S3 payload signing (runtime._bodies)
+    payload: PayloadSettings = DEFAULT_PAYLOAD_SETTINGS
+    # S3 only, per client (thread-safe): bucket regions learned from redirects
+    # (customizations.s3_redirect) and S3 Express sessions (customizations.s3_express)
+    s3_regions: Any = None
+    s3_express: Any = None

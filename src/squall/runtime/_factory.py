@@ -9,6 +9,7 @@ from ..exceptions import InvalidRegionError
 from ..customizations import customized_model, for_service
 from ..models import service_model_for
 from ..retries import RetrySettings, resolve_retry_settings
+from ._bodies import resolve_payload_settings, s3_express_disabled
 from ._build import ClientInputs, build_client
 from ._endpoint_params import builtin_values
 from ._useragent import PlatformInfo, user_agent
@@ -95,6 +96,17 @@ def _session_account_id(session: "Session", service_name: str, config: Any, mode
     if not any(p.built_in == "AWS::Auth::AccountId" for p in params):
         return None
     return session._account_id_for_endpoints()
+
+
+def _client_context(config: Any, get: Any, s3_config: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """Config's client context params; for S3, ``s3_disable_express_session_auth`` too
+    (botocore passes it as the rule set's ``DisableS3ExpressSessionAuth``)."""
+    params = dict(getattr(config, "client_context_params", None) or {})
+    if prefix == "s3":
+        disabled = s3_express_disabled(config, get, s3_config)
+        if disabled is not None:
+            params["DisableS3ExpressSessionAuth"] = disabled
+    return params
 
 
 def create_client(
@@ -200,7 +212,7 @@ def create_client(
         endpoint_source=configured.source if configured is not None else
         f"endpoint rule set of {service_name} (region {region})",
         builtins=builtins,
-        client_context_params=dict(getattr(config, "client_context_params", None) or {}),
+        client_context_params=_client_context(config, get, s3_config, model.endpoint_prefix),
         config=config,
         partition=partition,
         retry_mode=retry_mode,
@@ -211,6 +223,7 @@ def create_client(
         user_agent=_client_user_agent(session, config, retry_mode, final_endpoint, aws_access_key_id),
         unsigned=unsigned,
         events=session.events,
+        payload=resolve_payload_settings(config, get, s3_config),
     )
     return build_client(inputs, transport=transport, get_credentials=get_credentials,
                         rebuild=(session, service_name, rebuild_kwargs))

@@ -8,15 +8,24 @@ from __future__ import annotations
 import uuid
 from typing import Any, Generator, Mapping
 
-from ..exceptions import UnseekableStreamError
+from ..auth import STREAMING_UNSIGNED_PAYLOAD_TRAILER
+from ..customizations import s3_redirect
+from ..customizations.s3_express import EXPRESS_SCHEME
+from ..exceptions import ClientError, UnseekableStreamError
 from ..http import HttpRequest, HttpResponse, join_url
 from ..models import OperationModel
 from ..retries import Attempt, RetryState, skew_correction
 from ..retries.call import CallRetries
+from . import _checksums
+from ._bodies import is_one_shot, read_all, stream_params
+from ._compression import maybe_compress
 from ._context import ClientContext, ResolvedEndpoint
 from ._effects import Effect, GetCredentials, Send, Sleep
 
-__all__ = ["call_flow", "prepare_request"]
+__all__ = ["call_flow", "prepare_request", "S3_SIGNING_NAMES"]
+
+# Signing names that get S3's SigV4 rules (botocore's S3SigV4Auth).
+S3_SIGNING_NAMES = frozenset({"s3", "s3-outposts", "s3-object-lambda", "s3express"})
 
 def _fill_idempotency_tokens(op: OperationModel, params: Mapping[str, Any]) -> Mapping[str, Any]:
     members = op.idempotent_members
@@ -38,7 +47,7 @@ def prepare_request(ctx: ClientContext, op: OperationModel, api_params: Mapping[
     if ctx.validate is not None and op.input_shape is not None:
         ctx.validate(op.input_shape, params)
     params = _fill_idempotency_tokens(op, params)
-    endpoint = ctx.resolve_endpoint(op, params)
+    endpoint = _resolve_endpoint(ctx, op, params)
     serialized = ctx.serialize(op, params)
     if quirks.after_serialize is not None:
         serialized = quirks.after_serialize(op, params, serialized)
@@ -56,38 +65,113 @@ def prepare_request(ctx: ClientContext, op: OperationModel, api_params: Mapping[
     return request, endpoint
 
 
+def _resolve_endpoint(ctx: ClientContext, op: OperationModel, params: Mapping[str, Any],
+                      region: str | None = None) -> ResolvedEndpoint:
+    """The endpoint; for an S3 bucket known to live elsewhere, in the bucket's region."""
+    if region is None and ctx.s3_regions is not None:
+        region = ctx.s3_regions.get(params.get("Bucket"))
+    if region is None:
+        return ctx.resolve_endpoint(op, params)
+    inputs = getattr(ctx.resolve_endpoint, "__self__", None)  # the client's EndpointInputs
+    if inputs is None:
+        return ctx.resolve_endpoint(op, params)
+    values = dict(inputs.client_params)
+    for name, param in inputs.ruleset.parameters.items():
+        if param.built_in == "AWS::Region":
+            values[name] = region
+    return inputs.__class__(inputs.ruleset, inputs.partitions, values).resolve(op, params)  # type: ignore[no-any-return]
+
+
 def _signing_properties(ctx: ClientContext, endpoint: ResolvedEndpoint) -> dict[str, Any]:
-    """Signing name/region: the endpoint's sigv4 auth scheme wins over the model."""
+    """Signing name/region: the endpoint's sigv4 (or S3 Express) auth scheme wins over the model."""
     props: dict[str, Any] = {"signing_name": ctx.signing_name, "region": ctx.region_name}
     for scheme in endpoint.properties.get("authSchemes", ()):
-        if scheme.get("name") == "sigv4":
+        name = scheme.get("name")
+        if name == "sigv4" or name == EXPRESS_SCHEME:
             props["signing_name"] = scheme.get("signingName", props["signing_name"])
             props["region"] = scheme.get("signingRegion", props["region"])
             if scheme.get("disableDoubleEncoding"):
                 props["disable_double_encoding"] = True
+            if name == EXPRESS_SCHEME and ctx.s3_express is not None:
+                props["s3express"] = True
             break
+    props["s3"] = props["signing_name"] in S3_SIGNING_NAMES
     return props
+
+
+def _payload_mode(ctx: ClientContext, op: OperationModel, request: HttpRequest,
+                  plan: _checksums.RequestChecksum | None, s3: bool) -> str:
+    """How the signature covers the body: "trailer" (STREAMING-UNSIGNED-PAYLOAD-TRAILER),
+    "unsigned" (UNSIGNED-PAYLOAD) or "signed" (its SHA-256), as botocore's SigV4Auth
+    and S3SigV4Auth decide."""
+    if plan is not None and plan.location == "trailer":
+        return "trailer"
+    op_signs = not (op.raw.get("unsignedPayload") or op.auth_type == "v4-unsigned-body")
+    if not s3:
+        return "signed" if op_signs else "unsigned"
+    explicit = ctx.payload.s3_payload_signing
+    if explicit is not None:  # the s3 config's payload_signing_enabled wins
+        return "signed" if explicit else "unsigned"
+    # Unsigned only over TLS with a checksum header, for streaming input (or by model).
+    checksum_header = plan.header if plan is not None else "Content-MD5"
+    if not request.url.lower().startswith("https:") or request.header(checksum_header) is None:
+        return "signed"
+    if op.has_streaming_input:
+        return "unsigned"
+    return "signed" if op_signs else "unsigned"
+
+
+def _prepare_payload(ctx: ClientContext, op: OperationModel, params: Mapping[str, Any],
+                     request: HttpRequest, signing: dict[str, Any], presign: bool = False) -> HttpRequest:
+    """Compression, the flexible checksum and the payload-signing choice (botocore's order:
+    the checksum is chosen, the body compressed, then the checksum applied)."""
+    settings = ctx.payload
+    plan = _checksums.plan_request_checksum(
+        op, params, request, calculation=settings.request_checksum_calculation, presign=presign,
+    )
+    request = maybe_compress(op, request, disabled=settings.disable_request_compression,
+                             min_size=settings.request_min_compression_size_bytes)
+    if plan is not None:
+        if plan.location == "header" and is_one_shot(request.body):
+            request = request.replace(body=read_all(request.body))  # the header needs the content first
+        request = _checksums.apply_request_checksum(request, plan)
+    mode = _payload_mode(ctx, op, request, plan, signing["s3"])
+    if mode == "signed" and is_one_shot(request.body):
+        request = request.replace(body=read_all(request.body))  # hashed, then sent (and re-sendable)
+    signing["payload"] = mode
+    return request
 
 
 def call_flow(
     ctx: ClientContext, operation_name: str, api_params: Mapping[str, Any], retry_state: Any = None,
+    *, redirects: bool = True,
 ) -> Generator[Effect, Any, dict[str, Any]]:
-    """``retry_state``: the client's RetryState; by default the one its retry policy holds."""
+    """``retry_state``: the client's RetryState; by default the one its retry policy holds.
+    ``redirects``: follow an S3 region redirect (off for the HeadBucket that finds the region)."""
     op = ctx.service_model.operation_model(operation_name)
-    request, endpoint = prepare_request(ctx, op, api_params)
+    params = stream_params(op, api_params)  # an iterable Body becomes a one-shot reader
+    params = _checksums.with_validation_mode(op, params, ctx.payload.response_checksum_validation)
+    request, endpoint = prepare_request(ctx, op, params)
     signing = _signing_properties(ctx, endpoint)
+    request = _prepare_payload(ctx, op, params, request, signing)
+    validate_with = _checksums.response_algorithms(op, params)
     quirks = ctx.customizations
     unsigned = ctx.unsigned or op.name in quirks.unsigned_operations
+    if unsigned and signing["s3"] and signing["payload"] == "trailer":  # S3 wants it even unsigned
+        request = request.with_headers({"X-Amz-Content-SHA256": STREAMING_UNSIGNED_PAYLOAD_TRAILER})
     stream_output = op.has_streaming_output or op.has_event_stream_output
     policy = ctx.retry_policy
     state = retry_state if isinstance(retry_state, RetryState) else policy.state
     call = CallRetries(policy, state, request.body)
+    redirected = not redirects or ctx.s3_regions is None
     while True:
         attempt = call.next_attempt()
         # Adaptive mode: the client-side rate limiter may ask us to wait for a token.
         while (wait := policy.before_send(ctx.clock().timestamp(), state)) > 0:
             yield Sleep(wait)
         credentials = None if unsigned else (yield GetCredentials())
+        if credentials is not None and signing.get("s3express"):
+            credentials = yield from _express_credentials(ctx, params.get("Bucket"), credentials, state)
         to_send = request
         if credentials is not None:
             to_send = ctx.sign(request, credentials, signing, ctx.clock() + state.clock_offset.value)
@@ -104,6 +188,8 @@ def call_flow(
             yield Sleep(decision.delay)
             _rewind_or_raise(call, request.body, failure)
             continue
+        if validate_with and received.status_code < 300:  # a mismatch raises, with no data
+            received, _ = _checksums.validate_response(received, validate_with)
         response = received if quirks.before_parse is None else quirks.before_parse(op, received)
         status = response.status_code
         if status < 300:
@@ -126,6 +212,15 @@ def call_flow(
         decision = call.decide(outcome, ctx.clock().timestamp(), date)
         if decision.error is not None:
             raise decision.error
+        if status >= 300 and not decision.retry and not redirected:
+            moved = yield from _redirect(ctx, op, params, received, parsed, state)
+            if moved is not None:  # the bucket is in another region: once more, there
+                redirected = True
+                request = request.replace(url=s3_redirect.splice_url(request.url, moved.url))
+                signing = {**_signing_properties(ctx, moved), "payload": signing["payload"]}
+                _close_stream(received)
+                _rewind_or_raise(call, request.body, None)
+                continue
         error_class = None
         if status >= 300:
             class_code = quirks.error_class_code(parsed) if quirks.error_class_code else code
@@ -144,6 +239,47 @@ def call_flow(
             call.succeeded()
             return parsed
         raise error_class(parsed, operation_name)
+
+
+def _express_credentials(ctx: ClientContext, bucket: Any, base: Any, state: Any) -> Generator[Effect, Any, Any]:
+    """S3 Express session credentials for the bucket: cached, else from CreateSession
+    (called with the client's own credentials, through this same flow)."""
+    cache = ctx.s3_express
+    if cache is None or not isinstance(bucket, str):
+        return base
+    found, renew = cache.lookup(bucket, base.access_key, ctx.clock())
+    if not renew:
+        return found
+    try:
+        parsed = yield from call_flow(ctx, "CreateSession", {"Bucket": bucket}, state)
+    except Exception:
+        if found is not None:  # renewal is advisory until shortly before expiry
+            return found
+        raise
+    return cache.store(bucket, base.access_key, parsed["Credentials"])
+
+
+def _redirect(ctx: ClientContext, op: OperationModel, params: Mapping[str, Any], response: HttpResponse,
+              parsed: Mapping[str, Any], state: Any) -> Generator[Effect, Any, ResolvedEndpoint | None]:
+    """The endpoint in the bucket's own region if this error is a region redirect."""
+    bucket = params.get("Bucket")
+    if not isinstance(bucket, str) or s3_redirect.is_arn(bucket):
+        return None  # access points say where they are; nothing to learn
+    if not s3_redirect.needs_redirect(op.name, response.status_code, response.headers, parsed):
+        return None
+    region = s3_redirect.region_from_response(response.headers, parsed)
+    if region is None:  # last resort, as botocore: ask HeadBucket
+        try:
+            found = yield from call_flow(ctx, "HeadBucket", {"Bucket": bucket}, state, redirects=False)
+            headers = found.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        except ClientError as exc:
+            headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        region = headers.get("x-amz-bucket-region")
+    region = s3_redirect.check_region(region)
+    if region is None:
+        return None
+    ctx.s3_regions.set(bucket, region)
+    return _resolve_endpoint(ctx, op, params, region)
 
 
 def _rewind_or_raise(call: CallRetries, body: Any, cause: BaseException | None) -> None:
