@@ -81,6 +81,7 @@ class Received:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     server: "_Server"
 
     def log_message(self, *args: Any) -> None:  # quiet
@@ -126,8 +127,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(action)
 
     def _send(self, reply: Reply, body: bytes | None = None) -> None:
-        self.send_response(reply.status)
+        self.send_response_only(reply.status)
         names = {k.lower() for k in reply.headers}
+        if "date" not in names:  # a reply may bring its own Date (clock-skew tests)
+            self.send_header("Date", self.date_time_string())
         for name, value in reply.headers.items():
             self.send_header(name, value)
         if "x-amzn-requestid" not in names:
@@ -162,6 +165,7 @@ class FaultServer:
         self._lifetime = lifetime
         self._lock = threading.Lock()
         self._stopped = threading.Event()
+        self._stop_lock = threading.Lock()
         self.received: list[Received] = []
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
@@ -203,11 +207,13 @@ class FaultServer:
         return self
 
     def stop(self) -> None:
-        if self._stopped.is_set():
-            return
-        self._stopped.set()
+        with self._stop_lock:
+            if self._stopped.is_set():
+                return
+            self._stopped.set()
         self._timer.cancel()
-        self._httpd.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for serve_forever, which must be running
+            self._httpd.shutdown()
         self._httpd.server_close()
 
     def __enter__(self) -> "FaultServer":
