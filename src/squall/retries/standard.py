@@ -76,7 +76,9 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 
 def standard_delay(attempt: Attempt, random: Callable[[], float], *, service_event_name: str = "",
                    new_retries: bool = False) -> float:
-    exponent = 2 ** (attempt.number - 1)
+    # Capped before converting: the result is capped at 20 s anyway, and a huge attempt
+    # number must not overflow a float.
+    exponent = float(min(2 ** (attempt.number - 1), 1 << 60))
     if not new_retries:
         return random() * min(exponent, MAX_BACKOFF)
     if is_throttling(attempt):
