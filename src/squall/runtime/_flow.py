@@ -21,6 +21,7 @@ from ._bodies import is_one_shot, read_all, stream_params
 from ._compression import maybe_compress
 from ._context import ClientContext, ResolvedEndpoint
 from ._effects import Effect, GetCredentials, Send, Sleep
+from .hooks import CallInfo, Short
 
 __all__ = ["call_flow", "prepare_request", "S3_SIGNING_NAMES"]
 
@@ -149,11 +150,20 @@ def call_flow(
     """``retry_state``: the client's RetryState; by default the one its retry policy holds.
     ``redirects``: follow an S3 region redirect (off for the HeadBucket that finds the region)."""
     op = ctx.service_model.operation_model(operation_name)
+    hooks = ctx.interceptors
+    info = CallInfo(ctx.service_model.service_id, operation_name, op, {}) if hooks else None
+    if hooks:
+        api_params = hooks.before_serialization(info, dict(api_params))
     params = stream_params(op, api_params)  # an iterable Body becomes a one-shot reader
     params = _checksums.with_validation_mode(op, params, ctx.payload.response_checksum_validation)
     request, endpoint = prepare_request(ctx, op, params)
     signing = _signing_properties(ctx, endpoint)
     request = _prepare_payload(ctx, op, params, request, signing)
+    if hooks:
+        prepared = hooks.after_serialization(info, request)
+        if isinstance(prepared, Short):  # a handler answered instead of the service
+            return _short_answer(ctx, op, operation_name, prepared, hooks, info)
+        request = prepared
     validate_with = _checksums.response_algorithms(op, params)
     quirks = ctx.customizations
     unsigned = ctx.unsigned or op.name in quirks.unsigned_operations
@@ -172,28 +182,39 @@ def call_flow(
         credentials = None if unsigned else (yield GetCredentials())
         if credentials is not None and signing.get("s3express"):
             credentials = yield from _express_credentials(ctx, params.get("Bucket"), credentials, state)
-        to_send = request
+        to_send = request if not hooks else hooks.before_signing(info, request)
         if credentials is not None:
-            to_send = ctx.sign(request, credentials, signing, ctx.clock() + state.clock_offset.value)
+            to_send = ctx.sign(to_send, credentials, signing, ctx.clock() + state.clock_offset.value)
         to_send = to_send.with_headers(call.headers())
+        if hooks:
+            to_send = hooks.after_signing(info, to_send)
         failure: Exception | None = None
+        answer = hooks.before_sending(info, to_send) if hooks else to_send
         try:
-            received: HttpResponse = yield Send(to_send, stream=stream_output)
+            if isinstance(answer, HttpResponse):  # a handler answered; nothing is sent
+                received = answer
+            else:
+                received = yield Send(answer, stream=stream_output)
         except Exception as exc:  # the policy decides: retry, or raise it as it is
             failure = exc
         if failure is not None:
             decision = call.decide(Attempt(number=attempt, operation=op, exception=failure), ctx.clock().timestamp())
             if not decision.retry:
+                if hooks:
+                    hooks.on_error(info, failure)
                 raise failure
             yield Sleep(decision.delay)
             _rewind_or_raise(call, request.body, failure)
             continue
+        checked = None
         if validate_with and received.status_code < 300:  # a mismatch raises, with no data
-            received, _ = _checksums.validate_response(received, validate_with)
+            received, checked = _checksums.validate_response(received, validate_with)
         response = received if quirks.before_parse is None else quirks.before_parse(op, received)
         status = response.status_code
         if status < 300:
             parsed = ctx.parse(op, response)
+            if checked is not None:  # as botocore: which checksum the answer was checked with
+                parsed.setdefault("ResponseMetadata", {})["ChecksumAlgorithm"] = checked
             if quirks.after_parse is not None:
                 parsed = quirks.after_parse(op, api_params, received, parsed)
             code = None
@@ -235,10 +256,24 @@ def call_flow(
         metadata = parsed.setdefault("ResponseMetadata", {})
         metadata.update(decision.metadata)
         metadata["RetryAttempts"] = attempt - 1
+        if hooks:
+            parsed = hooks.after_receiving(info, received, parsed)
         if error_class is None:
             call.succeeded()
             return parsed
         raise error_class(parsed, operation_name)
+
+
+def _short_answer(ctx: ClientContext, op: OperationModel, operation_name: str, answer: Short,
+                  hooks: Any, info: CallInfo) -> dict[str, Any]:
+    """A ``before-call`` handler's (http response, parsed) stands in for the service's."""
+    parsed = hooks.after_receiving(info, answer.http_response, answer.parsed)
+    if answer.http_response.status_code >= 300:
+        code = parsed.get("Error", {}).get("Code")
+        quirks = ctx.customizations
+        class_code = quirks.error_class_code(parsed) if quirks.error_class_code else code
+        raise ctx.exceptions.from_code(class_code)(parsed, operation_name)
+    return parsed
 
 
 def _express_credentials(ctx: ClientContext, bucket: Any, base: Any, state: Any) -> Generator[Effect, Any, Any]:
