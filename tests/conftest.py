@@ -41,3 +41,10 @@ def moto_env(monkeypatch: pytest.MonkeyPatch, moto_url: str) -> str:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     return moto_url
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """Stable ids for sets: xdist workers (different hash seeds) must collect the same names."""
+    if isinstance(val, (set, frozenset)):
+        return f"{type(val).__name__}{sorted(repr(v) for v in val)}"
+    return None

@@ -73,7 +73,9 @@ class Session:
             imds_region=lambda: _imds_region(self._env, self._shared, profile_name, explicit),
         )
         self._loader = Loader.from_data_path(self._settings.get("data_path").value)
-        self._events = _Events()
+        from .runtime.hooks import EventEmitter
+
+        self._events = EventEmitter()
 
     # -- pickling: rebuilt from its arguments on the other side -----------------------
     def __reduce__(self) -> Any:
@@ -96,7 +98,8 @@ class Session:
         return self._shared.available_profiles
 
     @property
-    def events(self) -> "_Events":
+    def events(self) -> Any:
+        """botocore's event emitter; clients made afterwards copy its handlers."""
         return self._events
 
     # -- settings ----------------------------------------------------------------------
@@ -257,22 +260,3 @@ def _imds_region(env: Mapping[str, str], shared: SharedConfig, profile: str | No
     from .runtime._credential_io import imds_region_for
 
     return imds_region_for(env, shared, profile, explicit)
-
-
-class _Events:
-    """``session.events`` / ``client.meta.events`` (botocore's event-emitter API).
-
-    The call path does not emit botocore's events yet, so registering a handler raises
-    rather than silently never calling it.
-    """
-
-    def register(self, event_name: str, handler: Any, unique_id: Any = None, unique_id_uses_count: bool = False) -> None:
-        raise NotImplementedError(
-            f"squall does not emit botocore events yet (tried to register {event_name!r}); "
-            "typed hooks and the events API are planned"
-        )
-
-    register_first = register_last = register
-
-    def unregister(self, event_name: str, handler: Any = None, unique_id: Any = None, unique_id_uses_count: bool = False) -> None:
-        return None

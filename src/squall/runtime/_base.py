@@ -24,6 +24,7 @@ class ClientMeta:
     config: Any
     partition: str
     events: Any
+    interceptors: Any = None  # squall.runtime.hooks.Interceptors: add your own Interceptor
     method_to_api_mapping: Mapping[str, str]
     endpoint_source: str = ""  # where endpoint_url came from (argument, env var, file line, rules)
 

@@ -18,6 +18,7 @@ from ..retries import RetrySettings, build_retry_policy
 from ._base import BaseClient, ClientMeta, client_class_for
 from ._bodies import DEFAULT_PAYLOAD_SETTINGS, PayloadSettings
 from ._context import ClientContext
+from .hooks import EventEmitter, make_interceptors
 from ._endpoint_params import EndpointInputs
 from ._exceptions import exceptions_for
 
@@ -119,7 +120,11 @@ def build_client(
         from .validate import validate as validate_params
 
         validate = validate_params
+    # Each client gets its own copy of the Session's handlers (as boto3's clients do).
+    emitter = inputs.events.copy() if isinstance(inputs.events, EventEmitter) else EventEmitter()
+    interceptors = make_interceptors(emitter, model.service_id or inputs.service_name)
     context = ClientContext(
+        interceptors=interceptors,
         service_model=model,
         region_name=inputs.region_name,
         exceptions=exceptions_for(model),
@@ -154,7 +159,8 @@ def build_client(
         endpoint_url=display_url,
         config=inputs.config,
         partition=inputs.partition,
-        events=inputs.events,
+        events=emitter,
+        interceptors=interceptors,
         method_to_api_mapping=client_class_for(model)._PY_TO_OP_NAME,
         endpoint_source=inputs.endpoint_source,
     )

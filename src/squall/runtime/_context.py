@@ -46,6 +46,8 @@ class ClientContext:
     sign: Callable[[HttpRequest, Any, Mapping[str, Any], datetime], HttpRequest]
     # the service's quirks (squall.customizations), applied at fixed points of the flow
     customizations: Customizations = NO_CUSTOMIZATIONS
+    # the client's interceptors (boto3's meta.events among them); None: no hooks at all
+    interceptors: Any = None
     # how bodies go on the wire: checksums, compression, S3 payload signing (runtime._bodies)
     payload: PayloadSettings = DEFAULT_PAYLOAD_SETTINGS
     # S3 only, per client (thread-safe): bucket regions learned from redirects
