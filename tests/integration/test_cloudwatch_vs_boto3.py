@@ -8,7 +8,6 @@ import datetime
 from typing import Any
 
 import boto3
-import pytest
 
 import squall
 from _oracle import compare, record

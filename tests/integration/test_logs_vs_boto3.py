@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 import boto3
-import pytest
 
 import squall
 from _oracle import compare, record

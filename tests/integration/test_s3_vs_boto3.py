@@ -203,9 +203,10 @@ def test_modelled_errors_are_catchable(moto_env: str) -> None:
 
 
 def test_listing_2050_keys_with_the_paginator(moto_env: str) -> None:
-    """2,050 keys (three pages of ListObjectsV2, five of ListObjects at 500): both
-    libraries page through the same bucket and see the same pages. The keys are written
-    once (moto spends ~7 ms per PUT), by squall from a few threads."""
+    """2,050 unicode keys: three pages of ListObjectsV2, ListObjects pages of 500 under a
+    prefix, MaxItems with a resume token. Both libraries page through the same bucket and
+    must see the same pages. The keys are written once, not per library, because moto
+    spends ~7 ms of CPU per PUT (squall writes them from a few threads)."""
     reset(moto_env)
     ours = squall.session.Session().client("s3")
     theirs = boto3.session.Session().client("s3")

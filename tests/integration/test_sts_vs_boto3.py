@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-import pytest
 
 import squall
 from _oracle import compare, record
