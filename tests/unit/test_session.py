@@ -185,9 +185,14 @@ def test_setup_default_session(monkeypatch) -> None:
     assert squall.client("sqs").meta.region_name == "sa-east-1"
 
 
-def test_events_register_is_explicit_about_support() -> None:
-    with pytest.raises(NotImplementedError, match="before-call"):
-        squall.session.Session().events.register("before-call.sqs", lambda **kw: None)
+def test_session_events_reach_clients_made_afterwards() -> None:
+    session = squall.session.Session(region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    seen = []
+    session.events.register("before-parameter-build.sqs", lambda params, **kw: seen.append(dict(params)))
+    client = session.client("sqs")
+    client.meta.events.register("before-send", lambda request, **kw: squall.http.HttpResponse(status_code=200, body=b"{}"))
+    client.list_queues(QueueNamePrefix="x")
+    assert seen == [{"QueueNamePrefix": "x"}]
 
 
 @pytest.mark.parametrize(("service", "region", "endpoint_url"), [
