@@ -9,7 +9,6 @@ botocore's endpoint get a sleep that records.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import io
 import json
 import random
@@ -26,7 +25,6 @@ import botocore.endpoint
 import pytest
 
 import squall
-import squall.runtime._base as squall_base
 from squall.retries._conditions import THROTTLING_CODES
 from squall.config import Config
 from squall.runtime._sync import run_sync
@@ -65,10 +63,16 @@ def _outcome(server: FaultServer, result: Any, delays: list[float]) -> Outcome:
                    delays=delays, invocation_ids=len({r.headers.get("amz-sdk-invocation-id") for r in received}))
 
 
+def _driver_sleep(monkeypatch: pytest.MonkeyPatch, sleep: Callable[[float], None]) -> None:
+    """The sync driver performs every Sleep effect with its ``sleep`` (time.sleep unless
+    a caller passes one); swap that default, however the client reaches the driver."""
+    monkeypatch.setitem(run_sync.__kwdefaults__, "sleep", sleep)
+
+
 def _squall_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The client's driver, with a sleep that records instead of waiting."""
+    """A sleep that records instead of waiting."""
     delays: list[float] = []
-    monkeypatch.setattr(squall_base, "run_sync", functools.partial(run_sync, sleep=delays.append))
+    _driver_sleep(monkeypatch, delays.append)
     return delays
 
 
@@ -248,7 +252,7 @@ class FakeTime:
 
 
 def _adaptive_client(server: FaultServer, fake: FakeTime, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(squall_base, "run_sync", functools.partial(run_sync, sleep=fake.sleep))
+    _driver_sleep(monkeypatch, fake.sleep)
     client = squall.client("dynamodb", config=Config(retries={"mode": "adaptive"}), **_client_kwargs(server.url))
     ctx = client._context
     policy = dataclasses.replace(ctx.retry_policy, random=lambda: 0.5)
@@ -295,43 +299,45 @@ def test_adaptive_without_throttling_never_waits(monkeypatch: pytest.MonkeyPatch
 
 
 # --- request bodies ---------------------------------------------------------------------
+# JSON services hash the payload for the signature, so a one-shot body is read into memory
+# first (and can then be re-sent). An S3 upload with payload signing off streams the body
+# as it is: that is where a retry must rewind it, or refuse.
 
-def _with_body(client: Any, make_body: Callable[[bytes], Any]) -> None:
-    ctx = client._context
-    original = ctx.serialize
+S3_OK = Reply(200, b"", {"ETag": '"etag"'})  # S3 reads a 200 with a non-XML body as an error
 
-    def serialize(op: Any, params: Any) -> Any:
-        serialized = original(op, params)
-        return serialized.replace(body=make_body(serialized.body))
 
-    client._context = dataclasses.replace(ctx, serialize=serialize)
+def _s3(server: FaultServer) -> Any:
+    config = Config(retries={"mode": "standard"}, request_checksum_calculation="when_required",
+                    s3={"payload_signing_enabled": False, "addressing_style": "path"}, **FAST)
+    return squall.client("s3", config=config, **_client_kwargs(server.url))
 
 
 def test_a_one_shot_body_is_never_sent_twice(monkeypatch: pytest.MonkeyPatch) -> None:
     _squall_sleeps(monkeypatch)
-    with FaultServer([INTERNAL]) as server:
-        client = squall.client("sqs", config=Config(retries={"mode": "standard"}), **_client_kwargs(server.url))
-        _with_body(client, lambda body: iter([body]))
+    with FaultServer([INTERNAL], default=S3_OK) as server:
         with pytest.raises(squall.exceptions.UnseekableStreamError) as info:
-            client.list_queues()
-        assert server.count == 1
+            _s3(server).put_object(Bucket="b", Key="k", Body=iter([b"chunk-1", b"chunk-2"]))
+        assert server.count == 1 and server.received[0].body == b"chunk-1chunk-2"
         assert isinstance(info.value.__cause__, squall.exceptions.ClientError)  # why a retry was wanted
 
 
 def test_a_seekable_body_is_rewound_to_where_it_started(monkeypatch: pytest.MonkeyPatch) -> None:
     _squall_sleeps(monkeypatch)
-    with FaultServer([INTERNAL, Drop()]) as server:
-        client = squall.client("sqs", config=Config(retries={"mode": "standard"}, **FAST), **_client_kwargs(server.url))
+    with FaultServer([INTERNAL, Drop()], default=S3_OK) as server:
+        body = io.BytesIO(b"HEADERpayload")
+        body.seek(6)
+        result = _s3(server).put_object(Bucket="b", Key="k", Body=body)
+        assert result["ResponseMetadata"]["RetryAttempts"] == 2
+        assert [r.body for r in server] == [b"payload"] * 3
 
-        def stream(body: bytes) -> io.BytesIO:
-            buffer = io.BytesIO(b"HEADER" + body)
-            buffer.seek(6)
-            return buffer
 
-        _with_body(client, stream)
-        assert client.list_queues()["ResponseMetadata"]["RetryAttempts"] == 2
-        bodies = [r.body for r in server]
-        assert len(bodies) == 3 and len(set(bodies)) == 1 and json.loads(bodies[0]) == {}
+def test_json_bodies_are_buffered_and_resent(monkeypatch: pytest.MonkeyPatch) -> None:
+    _squall_sleeps(monkeypatch)
+    with FaultServer([INTERNAL]) as server:
+        client = squall.client("sqs", config=Config(retries={"mode": "standard"}), **_client_kwargs(server.url))
+        client.send_message(QueueUrl="https://q/1", MessageBody="hello")
+        bodies = [json.loads(r.body) for r in server]
+        assert len(bodies) == 2 and bodies[0] == bodies[1] and bodies[0]["MessageBody"] == "hello"
 
 
 # --- clock skew (squall's extension: botocore keeps failing) ---------------------------------
