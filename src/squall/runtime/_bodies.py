@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 _BYTES = (bytes, bytearray, memoryview)
+_BYTES_OR_STR = (bytes, bytearray, memoryview, str)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,11 +103,10 @@ def _is_iterable_body(value: Any) -> bool:
 def stream_params(op: OperationModel, params: Mapping[str, Any]) -> Mapping[str, Any]:
     """The caller's params with an iterable streaming payload wrapped as a reader."""
     shape = op.input_shape
-    if shape is None or not op.has_streaming_input:
-        return params
-    name = shape.serialization.get("payload")
+    name = shape.serialization.get("payload") if shape is not None else None
     value = params.get(name) if name else None
-    if value is None or not _is_iterable_body(value):
+    if value is None or isinstance(value, _BYTES_OR_STR) or not op.has_streaming_input \
+            or not _is_iterable_body(value):
         return params
     return {**params, name: IterableReader(value)}
 
@@ -125,7 +125,7 @@ def is_seekable(body: Any) -> bool:
 
 def is_one_shot(body: Any) -> bool:
     """A body that can be read only once (it cannot be hashed and then still sent)."""
-    if body is None or isinstance(body, (*_BYTES, str)):
+    if body is None or isinstance(body, _BYTES_OR_STR):
         return False
     return not is_seekable(body)
 

@@ -69,11 +69,11 @@ def plan_request_checksum(
     presign: bool = False,
 ) -> RequestChecksum | None:
     """Which checksum to send and where (botocore's ``resolve_request_checksum_algorithm``)."""
-    if has_checksum_header(request.headers):
-        return None  # the caller supplied one
     trait = op.http_checksum
     required = op.http_checksum_required or bool(trait.get("requestChecksumRequired"))
     member = trait.get("requestAlgorithmMember")
+    if not (required or member) or has_checksum_header(request.headers):
+        return None  # nothing to send, or the caller supplied one
     algorithm_header = None
     if member and member in params:
         algorithm = str(params[member]).lower()

@@ -107,7 +107,8 @@ def _payload_mode(ctx: ClientContext, op: OperationModel, request: HttpRequest,
     and S3SigV4Auth decide."""
     if plan is not None and plan.location == "trailer":
         return "trailer"
-    op_signs = not (op.raw.get("unsignedPayload") or op.auth_type == "v4-unsigned-body")
+    raw = op.raw
+    op_signs = not (raw.get("unsignedPayload") or raw.get("authtype") == "v4-unsigned-body")
     if not s3:
         return "signed" if op_signs else "unsigned"
     explicit = ctx.payload.s3_payload_signing
@@ -137,7 +138,7 @@ def _prepare_payload(ctx: ClientContext, op: OperationModel, params: Mapping[str
             request = request.replace(body=read_all(request.body))  # the header needs the content first
         request = _checksums.apply_request_checksum(request, plan)
     mode = _payload_mode(ctx, op, request, plan, signing["s3"])
-    if mode == "signed" and is_one_shot(request.body):
+    if mode == "signed" and not isinstance(request.body, bytes) and is_one_shot(request.body):
         request = request.replace(body=read_all(request.body))  # hashed, then sent (and re-sendable)
     signing["payload"] = mode
     return request
