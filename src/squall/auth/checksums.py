@@ -150,7 +150,7 @@ def _crt_checksums() -> Any:
     global _crt, _crt_checked
     if not _crt_checked:
         try:
-            from awscrt import checksums  # type: ignore[import-not-found]
+            from awscrt import checksums  # type: ignore[import-not-found, unused-ignore]
         except ImportError:
             checksums = None
         _crt, _crt_checked = checksums, True
@@ -205,7 +205,7 @@ class _XxHash:
 
 
 def _hashlib(name: str) -> Callable[[], Checksum]:
-    return lambda: hashlib.new(name, usedforsecurity=False)  # type: ignore[return-value]
+    return lambda: hashlib.new(name, usedforsecurity=False)
 
 
 def _factories() -> dict[str, Callable[[], Checksum]]:

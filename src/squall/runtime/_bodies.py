@@ -103,8 +103,10 @@ def _is_iterable_body(value: Any) -> bool:
 def stream_params(op: OperationModel, params: Mapping[str, Any]) -> Mapping[str, Any]:
     """The caller's params with an iterable streaming payload wrapped as a reader."""
     shape = op.input_shape
-    name = shape.serialization.get("payload") if shape is not None else None
-    value = params.get(name) if name else None
+    name: str | None = shape.serialization.get("payload") if shape is not None else None
+    if name is None:
+        return params
+    value = params.get(name)
     if value is None or isinstance(value, _BYTES_OR_STR) or not op.has_streaming_input \
             or not _is_iterable_body(value):
         return params
