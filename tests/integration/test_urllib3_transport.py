@@ -337,17 +337,24 @@ def test_connection_dropped_mid_response(server: str, transport: Urllib3Transpor
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_child_after_fork_gets_fresh_pool(server: str, transport: Urllib3Transport) -> None:
-    transport.send(HttpRequest(method="GET", url=f"{server}/echo"))
-    parent_manager = transport._manager
-    assert parent_manager is not None
+    def both() -> int:  # a plain exchange (lean HTTP/1.1 pool) and a streamed one (urllib3)
+        plain = transport.send(HttpRequest(method="GET", url=f"{server}/echo"))
+        streamed = transport.send(HttpRequest(method="GET", url=f"{server}/echo"), stream=True)
+        streamed.stream.read()
+        streamed.stream.close()
+        return plain.status_code
+
+    both()
+    parent_manager, parent_h1 = transport._manager, transport._h1
+    assert parent_manager is not None and parent_h1 is not None
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: report and exit without running pytest's teardown
         code = 1
         try:
-            resp = transport.send(HttpRequest(method="GET", url=f"{server}/echo"))
-            fresh = transport._manager is not parent_manager
-            code = 0 if resp.status_code == 200 and fresh else 2
+            status = both()
+            fresh = transport._manager is not parent_manager and transport._h1 is not parent_h1
+            code = 0 if status == 200 and fresh else 2
         finally:
             os.write(write_fd, bytes([code]))
             os._exit(0)
@@ -356,8 +363,8 @@ def test_child_after_fork_gets_fresh_pool(server: str, transport: Urllib3Transpo
     result = os.read(read_fd, 1)
     os.close(read_fd)
     assert result == b"\x00"
-    assert transport._manager is parent_manager
-    assert transport.send(HttpRequest(method="GET", url=f"{server}/echo")).status_code == 200
+    assert transport._manager is parent_manager and transport._h1 is parent_h1
+    assert both() == 200
 
 
 # --- TLS ------------------------------------------------------------------------------

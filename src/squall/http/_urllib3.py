@@ -26,6 +26,8 @@ from ._values import HttpRequest, HttpResponse
 if TYPE_CHECKING:
     import ssl
 
+    from ._h1 import H1Pool
+
     from urllib3 import PoolManager
 
 __all__ = ["Urllib3Transport", "Urllib3ResponseStream", "mask_proxy_url"]
@@ -224,6 +226,7 @@ class Urllib3Transport:
         proxies_config: Mapping[str, Any] | None = None,
         client_cert: str | tuple[str, str] | None = None,
         tcp_keepalive: bool = False,
+        lean_http1: bool = True,
     ) -> None:
         self._max_pool_connections = max_pool_connections
         self._timeouts = (connect_timeout, read_timeout)
@@ -245,6 +248,10 @@ class Urllib3Transport:
         self._proxy_managers: dict[str, PoolManager] = {}
         # (scheme, netloc) -> the manager's pool for it; see _pool_for.
         self._pools: dict[tuple[str, str], Any] = {}
+        # The lean HTTP/1.1 client for plain exchanges (see _h1), made on first use.
+        self._lean = lean_http1
+        self._h1: H1Pool | None = None
+        self._h1_context: ssl.SSLContext | None = None
 
     def __repr__(self) -> str:
         proxies = {k: mask_proxy_url(v) for k, v in self._proxies.items() if k != "no"}
@@ -318,6 +325,7 @@ class Urllib3Transport:
                     self._manager = None
                     self._proxy_managers = {}
                     self._pools = {}
+                    self._h1 = None
                     self._lock = threading.Lock()
                     self._pid = os.getpid()
 
@@ -419,11 +427,59 @@ class Urllib3Transport:
             body = _iter_body(body)
         return body, headers, chunked
 
+    # -- the lean path ---------------------------------------------------------------
+
+    def _h1_ssl_context(self) -> ssl.SSLContext:
+        context = self._h1_context
+        if context is None:
+            context = self._h1_context = self._ssl_context()
+        return context
+
+    def _lean_pool(self, url: str) -> H1Pool | None:
+        """The lean HTTP/1.1 pool if it can carry a request to ``url``: a direct
+        connection (no proxy), plain HTTP or verified HTTPS. Unverified HTTPS stays with
+        urllib3, which warns about it as boto3 users expect."""
+        if not self._lean or self.proxy_url_for(url) is not None:
+            return None
+        scheme = url[:url.find(":")].lower()
+        if scheme != "http" and (scheme != "https" or not self._verify):
+            return None
+        self._check_fork()
+        pool = self._h1
+        if pool is None:
+            with self._lock:
+                if self._h1 is None:
+                    import socket
+
+                    from ._h1 import H1Pool
+
+                    options = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]  # as urllib3 sets
+                    if self._tcp_keepalive:
+                        options.append((socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1))
+                    self._h1 = H1Pool(
+                        connect_timeout=self._timeouts[0], read_timeout=self._timeouts[1],
+                        maxsize=self._max_pool_connections, socket_options=options,
+                        ssl_context=self._h1_ssl_context,
+                    )
+                pool = self._h1
+        return pool
+
     def send(self, request: HttpRequest, *, stream: bool = False) -> HttpResponse:
         """Send ``request``; read the whole body unless ``stream``. Raises squall's
         connection errors (EndpointConnectionError, ConnectTimeoutError,
         ReadTimeoutError, SSLError, ProxyConnectionError, ConnectionClosedError,
         HTTPClientError) with the urllib3 error chained."""
+        if not stream:
+            lean = self._lean_pool(request.url)
+            if lean is not None:
+                try:
+                    body, headers, chunked = self._prepare(request)
+                    if not chunked and (body is None or isinstance(body, bytes)):
+                        return lean.send(request, headers, body)
+                except errors.SquallError:
+                    raise
+                except Exception as e:
+                    raise errors.HTTPClientError(request=request, error=e) from e
         u3 = _lib().u3
         url = request.url
         proxy_url = self.proxy_url_for(url)
@@ -482,6 +538,9 @@ class Urllib3Transport:
             self._manager = None
             self._proxy_managers = {}
             self._pools = {}
+            h1, self._h1 = self._h1, None
+        if h1 is not None:
+            h1.close()
         for manager in managers:
             if manager is not None:
                 manager.clear()

@@ -1,0 +1,304 @@
+"""A lean keep-alive HTTP/1.1 client for the common case of the sync transport.
+
+Why: a small AWS call costs ~60 us in squall's own code and ~190 us inside urllib3 and
+http.client (URL re-parsing, a Retry object, email-based header parsing, two sends per
+request). Most calls are the simplest possible exchange -- a bytes body to a direct
+HTTP(S) endpoint, a whole response read back -- so ``Urllib3Transport`` sends those here
+and keeps urllib3 for everything else (proxies, streamed bodies or responses,
+unverified TLS).
+
+What it does: one pool of idle connections per origin (LIFO, at most ``maxsize`` kept,
+more opened when busy, as urllib3 does without ``block``); a connection is reused only
+after its response was read to the end and neither side asked to close, and is
+checked for a server-side close before reuse. TLS uses the transport's own verifying
+``SSLContext`` (hostname checked by ``ssl``). Requests go out in one ``sendall``;
+responses may be ``Content-Length``, chunked or close-delimited. Errors are squall's,
+mapped as the urllib3 path maps them. The caller drops the pool after ``fork()``.
+"""
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import urlsplit
+
+from .. import exceptions as errors
+from ._values import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    import ssl
+
+__all__ = ["H1Pool", "H1Error"]
+
+_MAX_LINE = 65536
+_MAX_HEADERS = 100
+_NO_BODY_STATUS = frozenset({204, 304})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_JOIN_LIMIT = 256 * 1024
+
+
+class H1Error(Exception):
+    """A malformed response (the urllib3 path would raise a ProtocolError)."""
+
+
+def _dropped(sock: socket.socket) -> bool:
+    """True if an idle connection was closed by the server (readable means EOF or junk)."""
+    try:
+        import select
+
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
+        return bool(select.select([sock], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
+
+
+class _Connection:
+    __slots__ = ("sock", "rfile")
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.rfile = sock.makefile("rb")
+
+    def close(self) -> None:
+        try:
+            self.rfile.close()
+        finally:
+            self.sock.close()
+
+
+class H1Pool:
+    """Idle keep-alive connections per origin; ``send`` is safe to call from any thread."""
+
+    def __init__(
+        self, *, connect_timeout: float | None, read_timeout: float | None, maxsize: int,
+        socket_options: list[tuple[int, int, int]], ssl_context: Callable[[], ssl.SSLContext],
+    ) -> None:
+        self._connect_timeout = connect_timeout
+        self._read_timeout = read_timeout
+        self._maxsize = max(maxsize, 1)
+        self._socket_options = socket_options
+        self._ssl_context = ssl_context  # built on first HTTPS use
+        self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._lock = threading.Lock()
+
+    # -- pool --------------------------------------------------------------------------
+    def _checkout(self, key: tuple[str, str, int]) -> _Connection | None:
+        while True:
+            with self._lock:
+                idle = self._idle.get(key)
+                conn = idle.pop() if idle else None
+            if conn is None or not _dropped(conn.sock):
+                return conn
+            conn.close()
+
+    def _checkin(self, key: tuple[str, str, int], conn: _Connection) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(key, [])
+            if len(idle) < self._maxsize:
+                idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._idle = self._idle, {}
+        for idle in pools.values():
+            for conn in idle:
+                conn.close()
+
+    def _connect(self, scheme: str, host: str, port: int, url: str) -> _Connection:
+        try:
+            sock = socket.create_connection((host, port), timeout=self._connect_timeout)
+        except socket.timeout as e:
+            raise errors.ConnectTimeoutError(endpoint_url=url, error=e) from e
+        except OSError as e:  # refused, unreachable, name resolution (gaierror)
+            raise errors.EndpointConnectionError(endpoint_url=url, error=e) from e
+        try:
+            for option in self._socket_options:
+                sock.setsockopt(*option)
+            if scheme == "https":
+                import ssl
+
+                try:
+                    context = self._ssl_context()
+                except (OSError, ValueError) as e:  # unreadable CA bundle or client certificate
+                    raise errors.SSLError(endpoint_url=url, error=e) from e
+                server_hostname = host.strip("[]")
+                if "%" in server_hostname:  # an IPv6 zone id is not part of the name
+                    server_hostname = server_hostname[: server_hostname.rfind("%")]
+                try:
+                    sock = context.wrap_socket(sock, server_hostname=server_hostname)
+                except socket.timeout as e:
+                    raise errors.ConnectTimeoutError(endpoint_url=url, error=e) from e
+                except (ssl.SSLError, ssl.CertificateError) as e:
+                    raise errors.SSLError(endpoint_url=url, error=e) from e
+                except OSError as e:
+                    raise errors.EndpointConnectionError(endpoint_url=url, error=e) from e
+            sock.settimeout(self._read_timeout)
+        except BaseException:
+            sock.close()
+            raise
+        return _Connection(sock)
+
+    # -- one exchange -------------------------------------------------------------------
+    def send(self, request: HttpRequest, headers: dict[str, str], body: bytes | None) -> HttpResponse:
+        """Send ``request`` with the transport's prepared ``headers`` and ``body`` (bytes
+        or None) and read the whole response."""
+        url = request.url
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = parts.hostname or ""
+        port = parts.port or _DEFAULT_PORTS[scheme]
+        key = (scheme, host, port)
+        head = _request_head(request.method, parts, host, port, scheme, headers)
+        # One write for the usual small request; no copy of a large body.
+        pieces = (head + body,) if body and len(body) <= _JOIN_LIMIT else (head, body) if body else (head,)
+
+        conn = self._checkout(key)
+        if conn is None:
+            conn = self._connect(scheme, host, port, url)
+        try:
+            send_error: OSError | None = None
+            try:
+                for piece in pieces:
+                    conn.sock.sendall(piece)
+            except socket.timeout as e:
+                raise errors.ReadTimeoutError(endpoint_url=url, error=e) from e
+            except OSError as e:
+                # The server may have answered (say, 403) and closed before taking the
+                # whole body: read that answer if there is one, as urllib3 does.
+                send_error = e
+            try:
+                status, response_headers, data, keep = _read_response(conn.rfile, request.method)
+            except socket.timeout as e:
+                raise errors.ReadTimeoutError(endpoint_url=url, error=e) from e
+            except (OSError, H1Error) as e:
+                cause = send_error or e
+                raise errors.ConnectionClosedError(endpoint_url=url, request=request, error=cause) from cause
+            if send_error is not None:
+                keep = False
+        except BaseException:
+            conn.close()
+            raise
+        if keep and "close" not in headers.get("Connection", "").lower():
+            self._checkin(key, conn)
+        else:
+            conn.close()
+        return HttpResponse(status_code=status, headers=response_headers, body=data)
+
+
+# http.client's patterns against header injection, checked before anything is sent.
+_LEGAL_NAME = re.compile(r"[^:\s][^:\r\n]*").fullmatch
+_ILLEGAL_VALUE = re.compile(r"\n(?![ \t])|\r(?![ \t\n])").search
+
+
+def _check_header(name: str, value: str) -> None:
+    if not _LEGAL_NAME(name):
+        raise ValueError(f"Invalid header name {name!r}")
+    if _ILLEGAL_VALUE(value):
+        raise ValueError(f"Invalid header value {value!r}")
+
+
+def _request_head(method: str, parts: Any, host: str, port: int, scheme: str, headers: dict[str, str]) -> bytes:
+    """The request line and headers in http.client/urllib3's order: Host and
+    Accept-Encoding (unless given), then the request's own headers."""
+    target = parts.path or "/"
+    if parts.query:
+        target = f"{target}?{parts.query}"
+    lowered = {k.lower() for k in headers}
+    lines = [f"{method} {target} HTTP/1.1"]
+    if "host" not in lowered:
+        name = f"[{host}]" if ":" in host else host
+        lines.append(f"Host: {name}" if port == _DEFAULT_PORTS[scheme] else f"Host: {name}:{port}")
+    if "accept-encoding" not in lowered:
+        lines.append("Accept-Encoding: identity")
+    for name, value in headers.items():
+        value = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        _check_header(name, value)
+        lines.append(f"{name}: {value}")
+    lines.append("\r\n")
+    return "\r\n".join(lines).encode("latin-1")
+
+
+def _readline(rfile: Any) -> bytes:
+    line: bytes = rfile.readline(_MAX_LINE + 1)
+    if len(line) > _MAX_LINE:
+        raise H1Error("response line too long")
+    return line
+
+
+def _read_response(rfile: Any, method: str) -> tuple[int, dict[str, str], bytes, bool]:
+    """(status, lower-cased headers with repeats joined by ", ", body, reusable)."""
+    while True:
+        line = _readline(rfile)
+        if not line:
+            raise H1Error("Remote end closed connection without response")
+        version, _, rest = line.decode("iso-8859-1").rstrip("\r\n").partition(" ")
+        code = rest[:3]
+        if not version.startswith("HTTP/") or len(code) != 3 or not code.isdigit():
+            raise H1Error(f"bad status line {line!r}")
+        status = int(code)
+        headers = _read_headers(rfile)
+        if status >= 200 or status == 101:
+            break  # 100 Continue and other interim responses are skipped
+    connection = headers.get("connection", "").lower()
+    keep = (version == "HTTP/1.1" and "close" not in connection) or \
+        (version == "HTTP/1.0" and "keep-alive" in connection)
+    if method == "HEAD" or status in _NO_BODY_STATUS or 100 <= status < 200:
+        return status, headers, b"", keep
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return status, headers, _read_chunked(rfile), keep
+    length = headers.get("content-length")
+    if length is not None:
+        try:
+            size = int(length.split(",")[0].strip())
+        except ValueError:
+            raise H1Error(f"bad Content-Length {length!r}") from None
+        data = rfile.read(size) if size > 0 else b""
+        if len(data) < size:
+            raise H1Error(f"IncompleteRead({len(data)} bytes read, {size - len(data)} more expected)")
+        return status, headers, data, keep
+    return status, headers, rfile.read(), False  # delimited by the server closing
+
+
+def _read_headers(rfile: Any) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    last: str | None = None
+    for _ in range(_MAX_HEADERS + 1):
+        line = _readline(rfile)
+        if line in (b"\r\n", b"\n", b""):
+            return headers
+        text = line.decode("iso-8859-1")
+        if text[0] in " \t" and last is not None:  # obsolete line folding
+            headers[last] = f"{headers[last]} {text.strip()}"
+            continue
+        name, sep, value = text.partition(":")
+        if not sep:
+            raise H1Error(f"bad header line {line!r}")
+        last = name.strip().lower()
+        value = value.lstrip(" \t").rstrip("\r\n")
+        headers[last] = f"{headers[last]}, {value}" if last in headers else value
+    raise H1Error(f"got more than {_MAX_HEADERS} headers")
+
+
+def _read_chunked(rfile: Any) -> bytes:
+    parts = []
+    while True:
+        line = _readline(rfile)
+        try:
+            size = int(line.split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            raise H1Error(f"bad chunk size line {line!r}") from None
+        if size == 0:
+            while _readline(rfile) not in (b"\r\n", b"\n", b""):  # trailers
+                pass
+            return b"".join(parts)
+        chunk = rfile.read(size)
+        if len(chunk) < size:
+            raise H1Error("IncompleteRead in a chunk")
+        parts.append(chunk)
+        _readline(rfile)  # the CRLF after each chunk
