@@ -10,12 +10,13 @@ import threading
 from typing import Any
 
 from . import exceptions, session
+from .config._unsigned import UNSIGNED
 from .session import Session
 
 __version__ = "0.1.0"
 __all__ = [
     "Session", "DEFAULT_SESSION", "setup_default_session", "client", "resource",
-    "set_stream_logger", "exceptions", "session", "__version__",
+    "set_stream_logger", "exceptions", "session", "UNSIGNED", "__version__",
 ]
 
 DEFAULT_SESSION: Session | None = None

@@ -177,9 +177,7 @@ def test_s3_urls(method: str, params: dict[str, Any], config: dict[str, Any], kw
 
 def test_s3_get_bucket_location_is_path_style() -> None:
     needs_s3()
-    if _s3_url({"Bucket": "bucket"}, "GetBucketLocation").startswith("https://bucket."):
-        pytest.skip("GetBucketLocation is not forced to path style yet (botocore's "
-                    "customize_endpoint_resolver_builtins)")
+    assert not _s3_url({"Bucket": "bucket"}, "GetBucketLocation").startswith("https://bucket.")
     with frozen_botocore():
         expected = boto_client("s3", "us-west-2").generate_presigned_url("get_bucket_location", {"Bucket": "b"})
     assert generate_presigned_url(squall_client("s3", "us-west-2"), "get_bucket_location", {"Bucket": "b"},

@@ -211,3 +211,17 @@ def test_client_region_and_endpoint_match_boto3(service, region, endpoint_url) -
         return client.meta.region_name, client.meta.endpoint_url, client.meta.partition
 
     assert make(squall) == make(boto3)
+
+
+@pytest.mark.parametrize("marker", ["squall", "botocore", "text"])
+def test_unsigned_clients_send_no_signature(marker) -> None:
+    import botocore
+
+    value = {"squall": squall.UNSIGNED, "botocore": botocore.UNSIGNED, "text": "unsigned"}[marker]
+    client = squall.session.Session(region_name="us-east-1").client(
+        "s3", config=squall.config.Config(signature_version=value))
+    sent = []
+    client.meta.events.register("before-send", lambda request, **kw: sent.append(request.headers)
+                                or squall.http.HttpResponse(status_code=200, body=b"<ListAllMyBucketsResult/>"))
+    client.list_buckets()
+    assert "Authorization" not in sent[0]

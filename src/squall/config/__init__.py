@@ -7,6 +7,7 @@ Nothing here reads the process environment by itself: every function takes ``env
 from __future__ import annotations
 
 from ._ini import FrozenMap, IniFile, Located, clear_cache, load_ini_file, parse_ini
+from ._unsigned import UNSIGNED, is_unsigned
 from .client_config import Config
 from .endpoint_url import endpoint_env_var, resolve_endpoint_url, resolve_ignore_configured, transform_service_id
 from .profiles import Profile, Section, SharedConfig, expand_path
@@ -22,6 +23,7 @@ from .settings import (
 )
 
 __all__ = [
+    "UNSIGNED", "is_unsigned",
     "Config", "SharedConfig", "Profile", "Section", "Located", "FrozenMap", "IniFile",
     "parse_ini", "load_ini_file", "clear_cache", "expand_path",
     "Resolved", "SettingSpec", "Settings", "SETTINGS", "SETTINGS_BY_NAME",

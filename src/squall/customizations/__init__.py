@@ -26,6 +26,8 @@ class Customizations:
     model_transform: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     # Before validation and serialization: rewrite the caller's parameters (a copy).
     before_parameter_build: Callable[[OperationModel, Params], Params] | None = None
+    # One call's endpoint rule-set parameters (name -> value) -> the values to resolve with.
+    endpoint_params: Callable[[OperationModel, Params, dict[str, Any]], dict[str, Any]] | None = None
     # After serialization: headers/body the wire needs (checksums, versions, ...).
     after_serialize: Callable[[OperationModel, Params, SerializedRequest], SerializedRequest] | None = None
     # Operations sent unsigned although the service signs (e.g. STS AssumeRoleWithWebIdentity).

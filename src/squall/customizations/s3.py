@@ -204,8 +204,20 @@ def strip_bucket_from_uris(raw: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**raw, "operations": operations}
 
 
+def endpoint_params(op: OperationModel, params: Mapping[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """As botocore: access-point ARNs never use path style; GetBucketLocation always does
+    (its caller does not know the bucket's region, which virtual hosting would need)."""
+    bucket = params.get("Bucket")
+    if isinstance(bucket, str) and bucket.startswith("arn:"):
+        values["ForcePathStyle"] = False
+    elif op.name == "GetBucketLocation":
+        values["ForcePathStyle"] = True
+    return values
+
+
 CUSTOMIZATIONS = Customizations(
     model_transform=strip_bucket_from_uris,
+    endpoint_params=endpoint_params,
     before_parameter_build=before_parameter_build,
     after_serialize=after_serialize,
     before_parse=before_parse,

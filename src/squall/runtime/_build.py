@@ -112,7 +112,8 @@ def build_client(
     model = inputs.service_model
     ruleset = load_ruleset(inputs.service_name, loader=inputs.loader)
     endpoints = EndpointInputs.build(
-        ruleset, load_partitions(inputs.loader), inputs.builtins, inputs.client_context_params
+        ruleset, load_partitions(inputs.loader), inputs.builtins, inputs.client_context_params,
+        for_service(inputs.service_name).endpoint_params,
     )
     protocol = model.resolved_protocol
     validate = None

@@ -3,10 +3,10 @@ static and member-bound context params. Pure; the engine memoises resolution."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..endpoints import EndpointRuleSet, Partitions
-from ..models import OperationModel
+from ..models import OperationModel, xform_name
 from ._context import ResolvedEndpoint
 
 __all__ = ["EndpointInputs", "builtin_values"]
@@ -70,6 +70,8 @@ class EndpointInputs:
     ruleset: EndpointRuleSet
     partitions: Partitions
     client_params: Mapping[str, Any]  # from built-ins and client context params
+    # a service quirk that rewrites one call's rule-set parameters (S3 path style)
+    adjust: Callable[[OperationModel, Mapping[str, Any], dict[str, Any]], dict[str, Any]] | None = None
     # operation -> its context parameters that this rule set takes (see _plan)
     _plans: dict[OperationModel, _Plan] = field(default_factory=dict, compare=False, repr=False)
 
@@ -77,14 +79,17 @@ class EndpointInputs:
     def build(
         cls, ruleset: EndpointRuleSet, partitions: Partitions, builtins: Mapping[str, Any],
         client_context: Mapping[str, Any],
+        adjust: Callable[[OperationModel, Mapping[str, Any], dict[str, Any]], dict[str, Any]] | None = None,
     ) -> "EndpointInputs":
         values: dict[str, Any] = {}
         for name, param in ruleset.parameters.items():
             if param.built_in is not None and builtins.get(param.built_in) is not None:
                 values[name] = builtins[param.built_in]
-            if name in client_context:
-                values[name] = client_context[name]
-        return cls(ruleset, partitions, values)
+            # Config(client_context_params=...) uses botocore's snake_case names.
+            for key in (name, xform_name(name)):
+                if key in client_context:
+                    values[name] = client_context[key]
+        return cls(ruleset, partitions, values, adjust)
 
     def resolve_default(self) -> str:
         """The endpoint with client-level parameters only (what ``client.meta.endpoint_url`` shows)."""
@@ -115,5 +120,7 @@ class EndpointInputs:
             found = _search(path, params)
             if found is not None:
                 values[name] = found
+        if self.adjust is not None:
+            values = self.adjust(op, params, values)
         endpoint = self.ruleset.resolve(values, self.partitions)
         return ResolvedEndpoint(url=endpoint.url, properties=endpoint.properties, headers=endpoint.headers)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..credentials import ExplicitProvider
 from ..exceptions import InvalidRegionError
+from ..config import is_unsigned
 from ..customizations import customized_model, for_service
 from ..models import service_model_for
 from ..retries import RetrySettings, resolve_retry_settings
@@ -86,8 +87,7 @@ def _session_account_id(session: "Session", service_name: str, config: Any, mode
     from ..endpoints import load_ruleset
 
     mode = getattr(config, "account_id_endpoint_mode", None) or mode_setting
-    if mode == "disabled" or str(getattr(config, "signature_version", None)).lower() == "unsigned" \
-            or type(getattr(config, "signature_version", None)).__name__ == "_Unsigned":
+    if mode == "disabled" or is_unsigned(getattr(config, "signature_version", None)):
         return None
     try:
         params = load_ruleset(service_name, loader=session._loader).parameters.values()
@@ -184,9 +184,7 @@ def create_client(
     if get("disable_host_prefix_injection"):
         inject_host_prefix = False
     signature_version = getattr(config, "signature_version", None)
-    unsigned = signature_version is not None and str(signature_version).lower() == "unsigned" or (
-        signature_version is not None and type(signature_version).__name__ == "_Unsigned"
-    )
+    unsigned = is_unsigned(signature_version)
     if verify is None:
         verify = get("ca_bundle") or True
     transport = Urllib3Transport(

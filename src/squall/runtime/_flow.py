@@ -80,7 +80,7 @@ def _resolve_endpoint(ctx: ClientContext, op: OperationModel, params: Mapping[st
     for name, param in inputs.ruleset.parameters.items():
         if param.built_in == "AWS::Region":
             values[name] = region
-    return inputs.__class__(inputs.ruleset, inputs.partitions, values).resolve(op, params)  # type: ignore[no-any-return]
+    return inputs.__class__(inputs.ruleset, inputs.partitions, values, inputs.adjust).resolve(op, params)  # type: ignore[no-any-return]
 
 
 def _signing_properties(ctx: ClientContext, endpoint: ResolvedEndpoint) -> dict[str, Any]:
