@@ -128,7 +128,7 @@ class ConditionAttributeBase(ConditionBase, AttributeBase):
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
 
 class ComparisonCondition(ConditionBase):

@@ -7,7 +7,7 @@ is produced on first use (the approach boto3 takes, for the same reason).
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Any, Callable, SupportsIndex
 
 from ..models import ServiceModel, Shape, xform_name
 from .model import Action, Attribute, Collection, Identifier, ResourceModel, Waiter
@@ -69,10 +69,10 @@ class LazyDoc(str):
     def __iter__(self) -> Any:
         return iter(self.text)
 
-    def expandtabs(self, tabsize: int = 8) -> str:  # inspect.cleandoc starts here
+    def expandtabs(self, tabsize: SupportsIndex = 8) -> str:  # inspect.cleandoc starts here
         return self.text.expandtabs(tabsize)
 
-    def split(self, *args: Any, **kwargs: Any) -> list[str]:  # type: ignore[override]
+    def split(self, *args: Any, **kwargs: Any) -> list[str]:
         return self.text.split(*args, **kwargs)
 
     def splitlines(self, keepends: bool = False) -> list[str]:

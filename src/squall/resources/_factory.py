@@ -8,7 +8,6 @@ class is a dict lookup. Classes hold no client: an instance carries its own in `
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from ..exceptions import ResourceLoadException
@@ -24,16 +23,19 @@ from .params import build_identifiers
 __all__ = ["ServiceContext", "classes_for", "classes_for_client"]
 
 
-@dataclass(eq=False, slots=True)
 class ServiceContext:
     """One service's resource models and the classes built from them (lazily)."""
 
-    service_name: str
-    api_version: str
-    service_model: ServiceModel
-    resources_json: Mapping[str, Any]
-    _classes: dict[str, type[ServiceResource]] = field(default_factory=dict)
-    _lock: threading.RLock = field(default_factory=threading.RLock)
+    __slots__ = ("service_name", "api_version", "service_model", "resources_json", "_classes", "_lock")
+
+    def __init__(self, service_name: str, api_version: str, service_model: ServiceModel,
+                 resources_json: Mapping[str, Any]) -> None:
+        self.service_name = service_name
+        self.api_version = api_version
+        self.service_model = service_model
+        self.resources_json = resources_json
+        self._classes: dict[str, type[ServiceResource]] = {}
+        self._lock = threading.RLock()
 
     @property
     def resource_defs(self) -> Mapping[str, Any]:

@@ -100,9 +100,11 @@ def _validate(args: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
 
 
 def _progress(callback: ProgressCallback | None) -> Callable[[int], None]:
-    if callback is None:
-        return lambda amount: None
-    return lambda amount: None if amount == 0 else callback(amount)  # type: ignore[func-returns-value]
+    def report(amount: int) -> None:
+        if callback is not None and amount:
+            callback(amount)
+
+    return report
 
 
 class SequentialTransferManager:

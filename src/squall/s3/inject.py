@@ -7,10 +7,12 @@ keeps failing; a missing object is a ClientError (404) from HeadObject.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..exceptions import ClientError
-from .transfer import S3Transfer, TransferConfig
+
+if TYPE_CHECKING:  # imported on first transfer, not when an S3 client class is made
+    from .transfer import TransferConfig
 
 __all__ = [
     "CLIENT_METHODS", "upload_file", "download_file", "copy", "upload_fileobj", "download_fileobj",
@@ -37,6 +39,8 @@ def upload_file(self: Any, Filename: Any, Bucket: str, Key: str, ExtraArgs: Mapp
 
     ``ExtraArgs``: PutObject/CreateMultipartUpload settings (``S3Transfer.ALLOWED_UPLOAD_ARGS``);
     ``Callback(bytes)`` is called as the upload progresses. Raises S3UploadFailedError."""
+    from .transfer import S3Transfer
+
     with S3Transfer(self, Config) as transfer:
         transfer.upload_file(Filename, Bucket, Key, extra_args=ExtraArgs, callback=Callback)
 
@@ -46,6 +50,8 @@ def download_file(self: Any, Bucket: str, Key: str, Filename: Any, ExtraArgs: Ma
     """Download an S3 object to a file (written under a temporary name, then renamed).
 
     ``ExtraArgs``: ``S3Transfer.ALLOWED_DOWNLOAD_ARGS`` (VersionId, SSE-C keys, ...)."""
+    from .transfer import S3Transfer
+
     with S3Transfer(self, Config) as transfer:
         transfer.download_file(Bucket, Key, Filename, extra_args=ExtraArgs, callback=Callback)
 
@@ -113,35 +119,35 @@ def bucket_load(self: Any, *args: Any, **kwargs: Any) -> None:
 def bucket_upload_file(self: Any, Filename: Any, Key: str, ExtraArgs: Mapping[str, Any] | None = None,
                        Callback: Callback = None, Config: TransferConfig | None = None) -> None:
     """Upload a file to ``Key`` in this bucket (see ``client.upload_file``)."""
-    return self.meta.client.upload_file(Filename=Filename, Bucket=self.name, Key=Key, ExtraArgs=ExtraArgs,
+    self.meta.client.upload_file(Filename=Filename, Bucket=self.name, Key=Key, ExtraArgs=ExtraArgs,
                                         Callback=Callback, Config=Config)
 
 
 def bucket_download_file(self: Any, Key: str, Filename: Any, ExtraArgs: Mapping[str, Any] | None = None,
                          Callback: Callback = None, Config: TransferConfig | None = None) -> None:
     """Download ``Key`` of this bucket to a file (see ``client.download_file``)."""
-    return self.meta.client.download_file(Bucket=self.name, Key=Key, Filename=Filename, ExtraArgs=ExtraArgs,
+    self.meta.client.download_file(Bucket=self.name, Key=Key, Filename=Filename, ExtraArgs=ExtraArgs,
                                           Callback=Callback, Config=Config)
 
 
 def bucket_copy(self: Any, CopySource: Mapping[str, Any], Key: str, ExtraArgs: Mapping[str, Any] | None = None,
                 Callback: Callback = None, SourceClient: Any = None, Config: TransferConfig | None = None) -> None:
     """Copy an object to ``Key`` in this bucket (see ``client.copy``)."""
-    return self.meta.client.copy(CopySource=CopySource, Bucket=self.name, Key=Key, ExtraArgs=ExtraArgs,
+    self.meta.client.copy(CopySource=CopySource, Bucket=self.name, Key=Key, ExtraArgs=ExtraArgs,
                                  Callback=Callback, SourceClient=SourceClient, Config=Config)
 
 
 def bucket_upload_fileobj(self: Any, Fileobj: Any, Key: str, ExtraArgs: Mapping[str, Any] | None = None,
                           Callback: Callback = None, Config: TransferConfig | None = None) -> None:
     """Upload a file-like object to ``Key`` in this bucket (see ``client.upload_fileobj``)."""
-    return self.meta.client.upload_fileobj(Fileobj=Fileobj, Bucket=self.name, Key=Key, ExtraArgs=ExtraArgs,
+    self.meta.client.upload_fileobj(Fileobj=Fileobj, Bucket=self.name, Key=Key, ExtraArgs=ExtraArgs,
                                            Callback=Callback, Config=Config)
 
 
 def bucket_download_fileobj(self: Any, Key: str, Fileobj: Any, ExtraArgs: Mapping[str, Any] | None = None,
                             Callback: Callback = None, Config: TransferConfig | None = None) -> None:
     """Download ``Key`` of this bucket into a file-like object (see ``client.download_fileobj``)."""
-    return self.meta.client.download_fileobj(Bucket=self.name, Key=Key, Fileobj=Fileobj, ExtraArgs=ExtraArgs,
+    self.meta.client.download_fileobj(Bucket=self.name, Key=Key, Fileobj=Fileobj, ExtraArgs=ExtraArgs,
                                              Callback=Callback, Config=Config)
 
 
@@ -151,35 +157,35 @@ def bucket_download_fileobj(self: Any, Key: str, Fileobj: Any, ExtraArgs: Mappin
 def object_upload_file(self: Any, Filename: Any, ExtraArgs: Mapping[str, Any] | None = None,
                        Callback: Callback = None, Config: TransferConfig | None = None) -> None:
     """Upload a file to this object (see ``client.upload_file``)."""
-    return self.meta.client.upload_file(Filename=Filename, Bucket=self.bucket_name, Key=self.key,
+    self.meta.client.upload_file(Filename=Filename, Bucket=self.bucket_name, Key=self.key,
                                         ExtraArgs=ExtraArgs, Callback=Callback, Config=Config)
 
 
 def object_download_file(self: Any, Filename: Any, ExtraArgs: Mapping[str, Any] | None = None,
                          Callback: Callback = None, Config: TransferConfig | None = None) -> None:
     """Download this object to a file (see ``client.download_file``)."""
-    return self.meta.client.download_file(Bucket=self.bucket_name, Key=self.key, Filename=Filename,
+    self.meta.client.download_file(Bucket=self.bucket_name, Key=self.key, Filename=Filename,
                                           ExtraArgs=ExtraArgs, Callback=Callback, Config=Config)
 
 
 def object_copy(self: Any, CopySource: Mapping[str, Any], ExtraArgs: Mapping[str, Any] | None = None,
                 Callback: Callback = None, SourceClient: Any = None, Config: TransferConfig | None = None) -> None:
     """Copy an object onto this object (see ``client.copy``)."""
-    return self.meta.client.copy(CopySource=CopySource, Bucket=self.bucket_name, Key=self.key, ExtraArgs=ExtraArgs,
+    self.meta.client.copy(CopySource=CopySource, Bucket=self.bucket_name, Key=self.key, ExtraArgs=ExtraArgs,
                                  Callback=Callback, SourceClient=SourceClient, Config=Config)
 
 
 def object_upload_fileobj(self: Any, Fileobj: Any, ExtraArgs: Mapping[str, Any] | None = None,
                           Callback: Callback = None, Config: TransferConfig | None = None) -> None:
     """Upload a file-like object to this object (see ``client.upload_fileobj``)."""
-    return self.meta.client.upload_fileobj(Fileobj=Fileobj, Bucket=self.bucket_name, Key=self.key,
+    self.meta.client.upload_fileobj(Fileobj=Fileobj, Bucket=self.bucket_name, Key=self.key,
                                            ExtraArgs=ExtraArgs, Callback=Callback, Config=Config)
 
 
 def object_download_fileobj(self: Any, Fileobj: Any, ExtraArgs: Mapping[str, Any] | None = None,
                             Callback: Callback = None, Config: TransferConfig | None = None) -> None:
     """Download this object into a file-like object (see ``client.download_fileobj``)."""
-    return self.meta.client.download_fileobj(Bucket=self.bucket_name, Key=self.key, Fileobj=Fileobj,
+    self.meta.client.download_fileobj(Bucket=self.bucket_name, Key=self.key, Fileobj=Fileobj,
                                              ExtraArgs=ExtraArgs, Callback=Callback, Config=Config)
 
 
