@@ -408,11 +408,9 @@ class ClientError(Exception):
 
     @staticmethod
     def _retry_info(response: dict[str, Any]) -> str:
-        attempts = response.get("ResponseMetadata", {}).get("RetryAttempts")
-        if attempts:
-            if response.get("ResponseMetadata", {}).get("MaxAttemptsReached"):
-                return f" (reached max retries: {attempts})"
-            return f" (retried {attempts} times)" if attempts != 1 else " (retried 1 time)"
+        metadata = response.get("ResponseMetadata", {})
+        if metadata.get("MaxAttemptsReached") and "RetryAttempts" in metadata:
+            return f" (reached max retries: {metadata['RetryAttempts']})"
         return ""
 
     def __reduce__(self) -> Any:

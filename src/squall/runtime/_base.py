@@ -7,7 +7,6 @@ from functools import cache
 from typing import Any, Callable, Mapping
 
 from ..models import Loader, ServiceModel, xform_name
-from ..retries import RetryQuota
 from ._context import ClientContext
 from ._exceptions import ClientExceptions
 
@@ -44,7 +43,6 @@ class BaseClient:
         self.meta = meta
         self._transport = transport
         self._get_credentials = get_credentials
-        self._quota = RetryQuota() if context.retry_policy.mode != "legacy" else None
         self._rebuild = rebuild
         self._closed = False
         self._loader = loader  # paginators-1 / waiters-2 come from the Session's search path
@@ -59,7 +57,7 @@ class BaseClient:
         if self._stubber is not None:
             return self._stubber._respond(operation_name, api_params)  # type: ignore[no-any-return]
         call_flow, run_sync = _call_machinery()
-        flow = call_flow(self._context, operation_name, api_params, self._quota)
+        flow = call_flow(self._context, operation_name, api_params)
         return run_sync(flow, send=self._transport.send, get_credentials=self._get_credentials)
 
     def can_paginate(self, operation_name: str) -> bool:
