@@ -34,6 +34,15 @@ def test_import_squall_stays_light(tmp_path: Path) -> None:
     assert not heavy & loaded
 
 
+def test_making_a_client_defers_transport_signing_and_validation(tmp_path: Path) -> None:
+    loaded = _modules_after(
+        "import squall; squall.session.Session(region_name='us-east-1').client('sqs')", tmp_path)
+    assert "squall.runtime._build" in loaded
+    deferred = {"urllib3", "ssl", "squall.auth", "squall.runtime.validate", "squall.runtime._flow",
+                "squall.credentials.builder", "squall.credentials.providers", "email.utils", "platform"}
+    assert not deferred & loaded
+
+
 def test_lazy_credentials_package_exports_everything() -> None:
     import squall.credentials as credentials
 

@@ -1,13 +1,10 @@
 """Assemble a client from resolved inputs: the one place the layers are wired together."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from ..auth import STREAMING_UNSIGNED_PAYLOAD_TRAILER, SigningKeyCache, sign_v4
-from ..customizations.s3_express import SESSION_TOKEN_HEADER, ExpressSessionCache
-from ..customizations.s3_redirect import BucketRegionCache
 from ..customizations import for_service
 from ..endpoints import load_partitions, load_ruleset
 from ..http import HttpRequest
@@ -22,13 +19,26 @@ from .hooks import EventEmitter, make_interceptors
 from ._endpoint_params import EndpointInputs
 from ._exceptions import exceptions_for
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 __all__ = ["ClientInputs", "build_client"]
 
-_KEY_CACHE = SigningKeyCache()
+# Signing, validation, the clock and S3's extras are imported on a client's first call
+# (or for S3 only), not when any client is made: hashlib/OpenSSL, datetime and the
+# validators cost ~12 ms to import, a large part of what a first client cost.
 
 
 def _utcnow() -> datetime:
+    from datetime import datetime, timezone
+
     return datetime.now(timezone.utc)
+
+
+def _validate(shape: Any, params: Mapping[str, Any]) -> None:
+    from .validate import validate
+
+    validate(shape, params)
 
 
 def _sign(request: HttpRequest, credentials: Any, props: Mapping[str, Any], now: datetime) -> HttpRequest:
@@ -36,9 +46,13 @@ def _sign(request: HttpRequest, credentials: Any, props: Mapping[str, Any], now:
     normalising, no second encoding), ``X-Amz-Content-SHA256`` always, and the payload
     hash the flow chose (``props["payload"]``: signed, unsigned or trailer). S3 Express
     session credentials send their token as ``x-amz-s3session-token``."""
+    from ..auth import STREAMING_UNSIGNED_PAYLOAD_TRAILER, sign_v4  # its key cache is process-wide
+
     s3 = bool(props.get("s3"))
     token = credentials.token
     if props.get("s3express"):
+        from ..customizations.s3_express import SESSION_TOKEN_HEADER
+
         request = request.without_headers("X-Amz-Security-Token")
         if request.header(SESSION_TOKEN_HEADER) is None and token:
             request = request.with_headers({SESSION_TOKEN_HEADER: token})
@@ -58,7 +72,6 @@ def _sign(request: HttpRequest, credentials: Any, props: Mapping[str, Any], now:
         payload_signing=mode != "unsigned",
         payload_hash=STREAMING_UNSIGNED_PAYLOAD_TRAILER if mode == "trailer" else None,
         content_sha256_header=s3,
-        key_cache=_KEY_CACHE,
     )
 
 
@@ -101,8 +114,18 @@ def _retry_policy(inputs: ClientInputs) -> Any:
     return build_retry_policy(
         settings=settings, service_id=model.service_id, endpoint_prefix=model.endpoint_prefix,
         retry_data=retry_data, read_timeout=getattr(inputs.config, "read_timeout", 60),
-        now=_utcnow().timestamp(),
+        now=time.time(),  # what _utcnow().timestamp() gives, without importing datetime
     )
+
+
+def _s3_state(kind: str) -> Any:
+    if kind == "regions":
+        from ..customizations.s3_redirect import BucketRegionCache
+
+        return BucketRegionCache()
+    from ..customizations.s3_express import ExpressSessionCache
+
+    return ExpressSessionCache()
 
 
 def build_client(
@@ -116,11 +139,7 @@ def build_client(
         for_service(inputs.service_name).endpoint_params,
     )
     protocol = model.resolved_protocol
-    validate = None
-    if inputs.parameter_validation:
-        from .validate import validate as validate_params
-
-        validate = validate_params
+    validate = _validate if inputs.parameter_validation else None
     # Each client gets its own copy of the Session's handlers (as boto3's clients do).
     emitter = inputs.events.copy() if isinstance(inputs.events, EventEmitter) else EventEmitter()
     interceptors = make_interceptors(emitter, model.service_id or inputs.service_name)
@@ -145,8 +164,8 @@ def build_client(
         customizations=for_service(inputs.service_name),
         payload=inputs.payload,
         # Per-client S3 state, as botocore keeps it per client: redirect regions, Express sessions.
-        s3_regions=BucketRegionCache() if inputs.service_name == "s3" else None,
-        s3_express=ExpressSessionCache() if inputs.service_name == "s3" else None,
+        s3_regions=_s3_state("regions") if inputs.service_name == "s3" else None,
+        s3_express=_s3_state("express") if inputs.service_name == "s3" else None,
     )
     display_url = inputs.endpoint_url
     if display_url is None:

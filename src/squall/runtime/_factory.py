@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..credentials import ExplicitProvider
 from ..exceptions import InvalidRegionError
 from ..config import is_unsigned
 from ..customizations import customized_model, for_service
@@ -153,6 +152,8 @@ def create_client(
 
     # Client-level keys win over the Session's chain; otherwise resolve lazily per call.
     if aws_access_key_id is not None or aws_secret_access_key is not None:
+        from ..credentials import ExplicitProvider  # the providers load on first need
+
         creds = ExplicitProvider(
             aws_access_key_id, aws_secret_access_key, aws_session_token, aws_account_id,
             where=f"client('{service_name}')",
