@@ -116,7 +116,8 @@ INTERNAL = json_error("InternalError", 500)
 THROTTLED = json_error("ThrottlingException", 400)
 SQS = ("sqs", "list_queues", {})
 DDB = ("dynamodb", "list_tables", {})
-FAST = {"connect_timeout": 2, "read_timeout": 0.3}
+# read_timeout leaves room for a loaded CI machine; the slow actions wait well past it.
+FAST = {"connect_timeout": 2, "read_timeout": 1.0}
 
 SCENARIOS: dict[str, tuple[tuple[str, str, dict[str, Any]], list[Action], Action | None, dict[str, Any]]] = {
     "500 twice then ok": (SQS, [INTERNAL, INTERNAL], None, {}),
@@ -131,8 +132,8 @@ SCENARIOS: dict[str, tuple[tuple[str, str, dict[str, Any]], list[Action], Action
                                     [json_error("QueueDoesNotExist")], None, {}),
     "connection reset then ok": (SQS, [Drop(), Drop(reset=False)], None, FAST),
     "connection dropped forever": (SQS, [], Drop(), FAST),
-    "slow headers then ok": (SQS, [SlowHeaders(2.0)], None, FAST),
-    "slow body then ok": (SQS, [SlowBody(2.0, ok({"QueueUrls": ["https://q/1", "https://q/2"]}))], None, FAST),
+    "slow headers then ok": (SQS, [SlowHeaders(3.0)], None, FAST),
+    "slow body then ok": (SQS, [SlowBody(3.0, ok({"QueueUrls": ["https://q/1", "https://q/2"]}))], None, FAST),
     "ddb crc32 mismatch forever": (DDB, [], Reply(200, b'{"TableNames": []}', {"x-amz-crc32": "1"}), {}),
     "ddb crc32 mismatch once": (DDB, [Reply(200, b'{"TableNames": []}', {"x-amz-crc32": "1"})], None, {}),
     "ddb modeled retryable 400": (("dynamodb", "batch_write_item", {"RequestItems": {"t": [
