@@ -120,7 +120,30 @@ def main() -> None:
         )["Attributes"]["ApproximateNumberOfMessages"]
         print(f"32 threads sharing one Session: {len(errors)} errors, {count} messages in the queue")
 
-        step("6. Errors that say what went wrong")
+        step("6. Resources: S3 buckets and objects, a DynamoDB Table with conditions and a batch writer")
+        s3 = squall.resource("s3")
+        bucket = s3.create_bucket(Bucket="demo-resources")
+        bucket.put_object(Key="a.txt", Body=b"hello")
+        bucket.Object("b.txt").put(Body=b"world")
+        keys = sorted(o.key for o in bucket.objects.all())
+        print(f"bucket {bucket.name}: {keys}; a.txt says {bucket.Object('a.txt').get()['Body'].read()!r}")
+        from squall.dynamodb.conditions import Key
+
+        table = squall.resource("dynamodb").create_table(
+            TableName="people",
+            KeySchema=[{"AttributeName": "team", "KeyType": "HASH"}, {"AttributeName": "name", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "team", "AttributeType": "S"},
+                                  {"AttributeName": "name", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        table.wait_until_exists()
+        with table.batch_writer() as batch:
+            for i in range(25):
+                batch.put_item(Item={"team": "core", "name": f"n{i:02d}", "age": i})
+        found = table.query(KeyConditionExpression=Key("team").eq("core") & Key("name").begins_with("n1"))
+        print(f"table {table.name}: 25 items written in batches; names starting n1: {found['Count']}")
+
+        step("7. Errors that say what went wrong")
         try:
             sqs.get_queue_url(QueueName="no-such-queue")
         except sqs.exceptions.QueueDoesNotExist as exc:
