@@ -251,3 +251,27 @@ def test_table_batch_writer_uses_the_resource_client(env: None) -> None:
     assert isinstance(writer, BatchWriter)
     assert writer._client is table.meta.client and writer._table_name == "music"
     assert writer._overwrite_by_pkeys == ["artist"]
+
+
+def test_stubber_on_a_table_matches_boto3(env: None) -> None:
+    """boto3's Stubber compares expected params with the caller's Python values and still
+    converts the stubbed response; user tests written that way pass with squall."""
+    from botocore.stub import Stubber as BotoStubber
+
+    from squall.stub import Stubber
+
+    results = []
+    for lib, stubber_cls, key in ((squall, Stubber, Key), (boto3, BotoStubber, BKey)):
+        table = lib.session.Session().resource("dynamodb").Table("t")
+        stubber = stubber_cls(table.meta.client)
+        condition = key("pk").eq("a")
+        stubber.add_response("query", {"Items": [{"n": {"N": "2"}}], "Count": 1},
+                             {"TableName": "t", "KeyConditionExpression": condition})
+        stubber.add_response("get_item", {}, {"TableName": "t", "Key": {"pk": "other"}})
+        with stubber:
+            out = table.query(KeyConditionExpression=key("pk").eq("a"))
+            with pytest.raises(Exception) as info:
+                table.get_item(Key={"pk": "v"})
+        results.append((strip_metadata(out), type(info.value).__name__, str(info.value)))
+    assert results[0] == results[1]
+    assert results[0][0]["Items"] == [{"n": Decimal(2)}]

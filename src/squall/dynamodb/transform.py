@@ -135,11 +135,24 @@ class _HighLevelClientMixin:
         # the resource that owns it applies the conversions again.)
         injector = TransformationInjector()
         model = self.meta.service_model.operation_model(operation_name)  # type: ignore[attr-defined]
+        stubber = getattr(self, "_stubber", None)
+        if stubber is not None:
+            _check_stubbed_params(stubber, operation_name, api_params)
         params = injector.inject_condition_expressions(api_params, model)
         params = injector.inject_attribute_value_input(params, model)
         parsed = super()._make_api_call(operation_name, params)  # type: ignore[misc]
         result: dict[str, Any] = injector.inject_attribute_value_output(parsed, model)
         return result
+
+
+def _check_stubbed_params(stubber: Any, operation_name: str, api_params: Mapping[str, Any]) -> None:
+    """As with boto3's Stubber on a resource's client: expected params are compared with
+    what the caller passed (Python values), not with the converted request, which is
+    still validated and answered by the stubber."""
+    with stubber._lock:
+        entry = stubber._next(operation_name)
+        stubber._check_params(operation_name, entry["expected_params"], api_params)
+        entry["expected_params"] = None  # checked; the stubber must not compare converted params
 
 
 _high_level_classes: dict[type, type] = {}
