@@ -261,7 +261,7 @@ def _run(endpoint: str, params: dict[str, Any]) -> _Flaky:
         config=Config(retries={"mode": "standard"}))
     client._context = dataclasses.replace(client._context, clock=lambda: datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc))
     flaky = _Flaky()
-    run_sync(call_flow(client._context, "PutObject", params, client._quota), send=flaky.send,
+    run_sync(call_flow(client._context, "PutObject", params), send=flaky.send,
              get_credentials=client._get_credentials, sleep=lambda s: None)
     return flaky
 
