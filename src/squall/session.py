@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Session"]
 
+# Guards creating a Session's event emitter (rare, so one lock for all Sessions).
+_EVENTS_LOCK = threading.Lock()
 _SECRET_SETTINGS = frozenset({"aws_secret_access_key", "aws_session_token", "aws_security_token"})
 
 
@@ -73,9 +75,7 @@ class Session:
             imds_region=lambda: _imds_region(self._env, self._shared, profile_name, explicit),
         )
         self._loader = Loader.from_data_path(self._settings.get("data_path").value)
-        from .runtime.hooks import EventEmitter
-
-        self._events = EventEmitter()
+        self._events: Any = None  # the event emitter, made on first use (see events)
 
     # -- pickling: rebuilt from its arguments on the other side -----------------------
     def __reduce__(self) -> Any:
@@ -100,7 +100,18 @@ class Session:
     @property
     def events(self) -> Any:
         """botocore's event emitter; clients made afterwards copy its handlers."""
-        return self._events
+        events = self._events
+        if events is None:
+            # Made on first use: importing the hooks machinery is most of what a first
+            # Session() would otherwise cost.
+            # Not self._lock: credential resolution holds that while it makes STS/SSO clients.
+            with _EVENTS_LOCK:
+                if self._events is None:
+                    from .runtime.hooks import EventEmitter
+
+                    self._events = EventEmitter()
+                events = self._events
+        return events
 
     # -- settings ----------------------------------------------------------------------
     def get_config_variable(self, name: str) -> Any:

@@ -16,7 +16,6 @@ import copy
 import json
 import logging
 import os
-from hashlib import sha1, sha256
 from typing import Any, Mapping
 
 from ..config.profiles import expand_path
@@ -31,6 +30,12 @@ __all__ = [
 
 logger = logging.getLogger("squall.credentials")
 
+
+
+def _hash(name: str, data: bytes) -> Any:
+    import hashlib  # imported when a cache file is first named, not with the chain
+
+    return hashlib.new(name, data)
 
 def cli_cache_dir(env: Mapping[str, str]) -> str:
     return expand_path(os.path.join("~", ".aws", "cli", "cache"), env)
@@ -58,7 +63,7 @@ def assume_role_cache_key(kwargs: Mapping[str, Any], *, generated_session_name: 
         args.pop("RoleSessionName", None)
     if "Policy" in args:
         args["Policy"] = json.loads(args["Policy"])
-    return _file_safe(sha1(json.dumps(args, sort_keys=True).encode("utf-8")).hexdigest())
+    return _file_safe(_hash("sha1", json.dumps(args, sort_keys=True).encode("utf-8")).hexdigest())
 
 
 def sso_credentials_cache_key(
@@ -70,15 +75,15 @@ def sso_credentials_cache_key(
     else:
         args["startUrl"] = start_url
     text = json.dumps(args, sort_keys=True, separators=(",", ":"))
-    return _file_safe(sha1(text.encode("utf-8")).hexdigest())
+    return _file_safe(_hash("sha1", text.encode("utf-8")).hexdigest())
 
 
 def sso_token_cache_key(start_url: str, session_name: str | None) -> str:
-    return sha1((session_name if session_name is not None else start_url).encode("utf-8")).hexdigest()
+    return _hash("sha1", (session_name if session_name is not None else start_url).encode("utf-8")).hexdigest()
 
 
 def login_cache_key(session_name: str) -> str:
-    return sha256(session_name.encode("utf-8")).hexdigest()
+    return _hash("sha256", session_name.encode("utf-8")).hexdigest()
 
 
 def entry_path(directory: str, key: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Mapping
@@ -85,6 +84,8 @@ def dpop_header(private_key: Any, url: str, *, iat: int, jti: str) -> str:
 
 
 def _dpop_hook(private_key: Any, now: datetime) -> Callable[[HttpRequest], HttpRequest]:
+    import uuid  # imported when a login token is refreshed, not with the chain
+
     iat, jti = int(now.timestamp()), str(uuid.uuid4())
 
     def hook(request: HttpRequest) -> HttpRequest:

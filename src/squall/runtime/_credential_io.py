@@ -7,9 +7,7 @@ transport (IMDS, container endpoint), AWS calls through the Session's own squall
 """
 from __future__ import annotations
 
-import getpass
 import os
-import subprocess
 import tempfile
 import threading
 import time
@@ -58,6 +56,12 @@ def atomic_write(path: str, text: str) -> None:
         raise
 
 
+
+def _getpass(prompt: str) -> str:
+    import getpass  # only an MFA prompt needs it
+
+    return getpass.getpass(prompt)
+
 class SyncCredentialIO:
     """Runs credential flows for one Session. Safe to share between threads."""
 
@@ -72,7 +76,7 @@ class SyncCredentialIO:
         fetch: Callable[[Fetch], HttpResponse] | None = None,
     ) -> None:
         self._session = session
-        self.prompter: Callable[[str], str] = prompter or getpass.getpass
+        self.prompter: Callable[[str], str] = prompter or _getpass
         self.clock = clock
         self._sleep = sleep
         self._call_service = call_service
@@ -147,6 +151,8 @@ class SyncCredentialIO:
 
     @staticmethod
     def _process(effect: RunProcess) -> ProcessResult:
+        import subprocess  # only credential_process needs it (~4 ms to import)
+
         try:
             done = subprocess.run(
                 # stdin is inherited (a helper may ask the user), as with botocore's Popen.
