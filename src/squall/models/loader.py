@@ -109,14 +109,25 @@ class Loader:
             api_version = self.latest_version(service_name, type_name)
         relative = os.path.join(service_name, api_version, type_name)
         model = self.load_data(relative)
-        # sdk-extras overlays (e.g. paginators-1.sdk-extras.json) are merged into a copy.
+        # sdk-extras overlays (e.g. paginators-1.sdk-extras.json) are merged into a copy,
+        # once per (base model, overlay): callers key their own caches on the result's identity.
         for base in self.paths:
             extras = load_json_file(os.path.join(base, service_name, api_version, type_name + ".sdk-extras"))
             if extras is not None:
                 if "merge" in extras:
-                    model = _deep_merge(model, extras["merge"])
+                    key = (id(model), id(extras))
+                    found = _merged_cache.get(key)
+                    if found is None or found[0] is not model or found[1] is not extras:
+                        found = (model, extras, _deep_merge(model, extras["merge"]))
+                        with _file_cache_lock:
+                            found = _merged_cache.setdefault(key, found)
+                    model = found[2]
                 break
         return model
+
+
+# (id(base), id(overlay)) -> (base, overlay, merged); the parsed files live for the process.
+_merged_cache: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
 
 
 _services_cache: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
