@@ -10,34 +10,21 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import struct
-import zlib
-from functools import lru_cache
 from typing import Any
 
-import botocore.parsers
 import botocore.serialize
-import botocore.session
 import pytest
-from botocore.awsrequest import HeadersDict
 
 from squall.http._values import HttpResponse
-from squall.models.loader import Loader
-from squall.models.shapes import ServiceModel
 from squall.protocols import parser_for, serializer_for
+
+from _wire_oracle import (
+    ChunkedRaw, assert_same_result, botocore_model, botocore_parse, drain, event_message,
+    squall_model, squall_parse,
+)
 
 UTC = datetime.timezone.utc
 PLUS2 = datetime.timezone(datetime.timedelta(hours=2))
-
-
-@lru_cache(maxsize=None)
-def _squall_model(service: str) -> ServiceModel:
-    return ServiceModel(Loader.from_data_path().load_service_model(service, "service-2"), service)
-
-
-@lru_cache(maxsize=None)
-def _botocore_model(service: str) -> Any:
-    return botocore.session.get_session().get_service_model(service)
 
 
 # -- requests ------------------------------------------------------------------------------
@@ -155,9 +142,9 @@ REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
 @pytest.mark.parametrize("service,operation,params", REQUESTS,
                          ids=[f"{s}.{o}#{i}" for i, (s, o, _) in enumerate(REQUESTS)])
 def test_request_matches_botocore(service: str, operation: str, params: dict[str, Any]) -> None:
-    ours = serializer_for("json")(_squall_model(service).operation_model(operation), params)
+    ours = serializer_for("json")(squall_model(service).operation_model(operation), params)
     serializer = botocore.serialize.create_serializer("json", include_validation=False)
-    theirs = serializer.serialize_to_request(params, _botocore_model(service).operation_model(operation))
+    theirs = serializer.serialize_to_request(params, botocore_model(service).operation_model(operation))
     assert ours.method == theirs["method"]
     assert ours.path == theirs["url_path"]
     assert ours.query == ()
@@ -169,43 +156,30 @@ def test_request_matches_botocore(service: str, operation: str, params: dict[str
 
 
 def test_file_like_blob_is_read() -> None:
-    op = _squall_model("kinesis").operation_model("PutRecord")
+    op = squall_model("kinesis").operation_model("PutRecord")
     request = serializer_for("json")(op, {"StreamName": "s", "Data": io.BytesIO(b"abc"), "PartitionKey": "p"})
     assert json.loads(request.body)["Data"] == "YWJj"
 
 
 def test_millisecond_precision() -> None:
-    op = _squall_model("kinesis").operation_model("GetShardIterator")
+    op = squall_model("kinesis").operation_model("GetShardIterator")
     when = datetime.datetime(2024, 5, 1, 12, 30, 15, 123999, tzinfo=UTC)
     params = {"StreamName": "s", "ShardId": "0", "ShardIteratorType": "AT_TIMESTAMP", "Timestamp": when}
     ours = serializer_for("json")(op, params, timestamp_precision="millisecond")
     theirs = botocore.serialize.create_serializer(
         "json", include_validation=False, timestamp_precision="millisecond"
-    ).serialize_to_request(params, _botocore_model("kinesis").operation_model("GetShardIterator"))
+    ).serialize_to_request(params, botocore_model("kinesis").operation_model("GetShardIterator"))
     assert ours.body == theirs["body"]
 
 
 # -- responses -----------------------------------------------------------------------------
 
 def _botocore_parse(service: str, operation: str, status: int, headers: dict[str, str], body: bytes) -> Any:
-    op = _botocore_model(service).operation_model(operation)
-    parser = botocore.parsers.create_parser("json")
-    response = {"status_code": status, "headers": HeadersDict(headers), "body": body,
-                "context": {"operation_name": operation}}
-    parsed = parser.parse(response, op.output_shape)
-    if status >= 300:  # what botocore's endpoint adds for errors
-        code = parsed.get("Error", {}).get("Code")
-        shape = op.service_model.shape_for_error_code(code)
-        if shape is not None:
-            parsed.update(parser.parse(response, shape))
-    parsed["ResponseMetadata"]["RetryAttempts"] = 0
-    return parsed
+    return botocore_parse(botocore_model(service).operation_model(operation), "json", status, headers, body)
 
 
 def _squall_parse(service: str, operation: str, status: int, headers: dict[str, str], body: bytes) -> Any:
-    op = _squall_model(service).operation_model(operation)
-    response = HttpResponse(status_code=status, headers={k.lower(): v for k, v in headers.items()}, body=body)
-    return parser_for("json").parse(op, response)
+    return squall_parse(squall_model(service).operation_model(operation), "json", status, headers, body)
 
 
 _HEADERS = {"x-amzn-RequestId": "req-1", "Content-Type": "application/x-amz-json-1.0"}
@@ -275,11 +249,7 @@ def test_response_matches_botocore(service: str, operation: str, status: int,
     raw = _body(body)
     ours = _squall_parse(service, operation, status, headers, raw)
     theirs = _botocore_parse(service, operation, status, headers, raw)
-    assert ours == theirs
-    assert list(ours) == list(theirs)  # same key order, as users see in reprs
-    if "Error" in ours:
-        assert list(ours["Error"]) == list(theirs["Error"])
-    assert list(ours["ResponseMetadata"]) == list(theirs["ResponseMetadata"])
+    assert_same_result(ours, theirs)
 
 
 def test_timestamps_are_utc_aware() -> None:
@@ -291,63 +261,24 @@ def test_timestamps_are_utc_aware() -> None:
 
 # -- event streams -------------------------------------------------------------------------
 
-def _header(name: str, value: str) -> bytes:
-    raw = value.encode()
-    return bytes([len(name)]) + name.encode() + b"\x07" + struct.pack(">H", len(raw)) + raw
-
-
-def _message(headers: dict[str, str], payload: bytes) -> bytes:
-    head = b"".join(_header(k, v) for k, v in headers.items())
-    total = 16 + len(head) + len(payload)
-    prelude = struct.pack(">II", total, len(head))
-    prelude += struct.pack(">I", zlib.crc32(prelude))
-    body = prelude + head + payload
-    return body + struct.pack(">I", zlib.crc32(body))
-
-
-class _Raw:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, amt: int = 1024) -> Any:
-        for i in range(0, len(self._data), 7):  # small chunks: messages split across reads
-            yield self._data[i:i + 7]
-
-    def close(self) -> None:
-        pass
-
-
 def test_event_stream_matches_botocore() -> None:
     data = b"".join([
-        _message({":message-type": "event", ":event-type": "initial-response"}, b"{}"),
-        _message({":message-type": "event", ":event-type": "sessionStart", ":content-type": "application/json"},
-                 json.dumps({"requestId": "r", "sessionId": "s", "logGroupIdentifiers": ["g"]}).encode()),
-        _message({":message-type": "event", ":event-type": "sessionUpdate"},
-                 json.dumps({"sessionMetadata": {"sampled": True}, "sessionResults": [
-                     {"logStreamName": "ls", "timestamp": 5, "message": "hi", "ingestionTime": 6}]}).encode()),
-        _message({":message-type": "event", ":event-type": "futureEvent"}, b"{}"),
-        _message({":message-type": "exception", ":exception-type": "SessionTimeoutException"},
-                 json.dumps({"message": "timed out"}).encode()),
+        event_message({":message-type": "event", ":event-type": "initial-response"}, b"{}"),
+        event_message({":message-type": "event", ":event-type": "sessionStart", ":content-type": "application/json"},
+                      json.dumps({"requestId": "r", "sessionId": "s", "logGroupIdentifiers": ["g"]}).encode()),
+        event_message({":message-type": "event", ":event-type": "sessionUpdate"},
+                      json.dumps({"sessionMetadata": {"sampled": True}, "sessionResults": [
+                          {"logStreamName": "ls", "timestamp": 5, "message": "hi", "ingestionTime": 6}]}).encode()),
+        event_message({":message-type": "event", ":event-type": "futureEvent"}, b"{}"),
+        event_message({":message-type": "exception", ":exception-type": "SessionTimeoutException"},
+                      json.dumps({"message": "timed out"}).encode()),
     ])
-    op = _squall_model("logs").operation_model("StartLiveTail")
-    ours = parser_for("json").parse(op, HttpResponse(status_code=200, headers={}, body=b"", stream=_Raw(data)))
-    bop = _botocore_model("logs").operation_model("StartLiveTail")
-    theirs = botocore.parsers.create_parser("json").parse(
-        {"status_code": 200, "headers": HeadersDict({}), "body": _Raw(data),
-         "context": {"operation_name": "StartLiveTail"}}, bop.output_shape)
-
-    ours_events, theirs_events = [], []
-    ours_error = theirs_error = None
-    try:
-        for event in ours["responseStream"]:
-            ours_events.append(event)
-    except Exception as exc:  # noqa: BLE001 - compared below
-        ours_error = exc
-    try:
-        for event in theirs["responseStream"]:
-            theirs_events.append(event)
-    except Exception as exc:  # noqa: BLE001
-        theirs_error = exc
+    op = squall_model("logs").operation_model("StartLiveTail")
+    ours = parser_for("json").parse(op, HttpResponse(status_code=200, headers={}, stream=ChunkedRaw(data)))
+    bop = botocore_model("logs").operation_model("StartLiveTail")
+    theirs = botocore_parse(bop, "json", 200, {}, ChunkedRaw(data))
+    ours_events, ours_error = drain(ours["responseStream"])
+    theirs_events, theirs_error = drain(theirs["responseStream"])
     assert ours_events == theirs_events and len(ours_events) == 2
     assert ours_error is not None and theirs_error is not None
     assert type(ours_error).__name__ == type(theirs_error).__name__ == "EventStreamError"

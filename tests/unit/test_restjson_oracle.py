@@ -17,42 +17,25 @@ import io
 import json
 import math
 import os
-import struct
-import zlib
-from functools import lru_cache
 from typing import Any, Iterator
 
-import botocore.parsers
 import botocore.response
 import botocore.serialize
-import botocore.session
 import pytest
-from botocore.awsrequest import HeadersDict
 
 from squall.http import StreamingBody
 from squall.http._values import HttpResponse, SerializedRequest
-from squall.models.loader import Loader
-from squall.models.shapes import ServiceModel, Shape
+from squall.models.shapes import Shape
 from squall.protocols import parser_for, serializer_for
+
+from _wire_oracle import (
+    ChunkedRaw, assert_same_result, botocore_model, botocore_parse, botocore_session, drain,
+    event_message, read_streams, squall_model, squall_parse,
+)
 
 UTC = datetime.timezone.utc
 PLUS2 = datetime.timezone(datetime.timedelta(hours=2))
 WHEN = datetime.datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
-
-
-@lru_cache(maxsize=None)
-def _squall_model(service: str) -> ServiceModel:
-    return ServiceModel(Loader.from_data_path().load_service_model(service, "service-2"), service)
-
-
-@lru_cache(maxsize=None)
-def _session() -> Any:
-    return botocore.session.get_session()
-
-
-@lru_cache(maxsize=None)
-def _botocore_model(service: str) -> Any:
-    return _session().get_service_model(service)
 
 
 SAMPLE_SERVICES = [
@@ -65,9 +48,9 @@ SAMPLE_SERVICES = [
 
 def _rest_json_services() -> list[str]:
     if os.environ.get("SQUALL_ORACLE_ALL") == "1":
-        session = _session()
+        session = botocore_session()
         return [n for n in session.get_available_services()
-                if _botocore_model(n).protocol == "rest-json"]
+                if botocore_model(n).protocol == "rest-json"]
     return SAMPLE_SERVICES
 
 
@@ -78,7 +61,7 @@ def _botocore_request(service: str, operation: str, params: dict[str, Any],
     serializer = botocore.serialize.create_serializer(
         "rest-json", include_validation=False, timestamp_precision=precision
     )
-    return serializer.serialize_to_request(params, _botocore_model(service).operation_model(operation))
+    return serializer.serialize_to_request(params, botocore_model(service).operation_model(operation))
 
 
 def _query_pairs(query: Any) -> list[tuple[str, str]]:
@@ -107,7 +90,7 @@ def _assert_same_request(ours: SerializedRequest, theirs: dict[str, Any]) -> Non
 
 def _compare_request(service: str, operation: str, params: dict[str, Any],
                      precision: str = "default") -> SerializedRequest:
-    op = _squall_model(service).operation_model(operation)
+    op = squall_model(service).operation_model(operation)
     ours = serializer_for("rest-json")(op, params, timestamp_precision=precision)  # type: ignore[arg-type]
     _assert_same_request(ours, _botocore_request(service, operation, params, precision))
     return ours
@@ -279,11 +262,11 @@ def test_special_floats() -> None:
 
 
 def test_host_prefix() -> None:
-    op = _squall_model("iot-data").operation_model("Publish")
+    op = squall_model("iot-data").operation_model("Publish")
     assert serializer_for("rest-json")(op, {"topic": "t"}).host_prefix is None
     found = 0
     for service in ("neptune-graph", "lakeformation", "signer", "medical-imaging", "rum", "mwaa"):
-        model = _squall_model(service)
+        model = squall_model(service)
         for name in model.operation_names:
             operation = model.operation_model(name)
             if operation.endpoint and "hostPrefix" in operation.endpoint:
@@ -385,7 +368,7 @@ def _generate_params(shape: Shape | None) -> dict[str, Any]:
 
 def _operations(services: list[str]) -> Iterator[tuple[str, str]]:
     for service in services:
-        for name in _squall_model(service).operation_names:
+        for name in squall_model(service).operation_names:
             yield service, name
 
 
@@ -394,7 +377,7 @@ GENERATED = list(_operations(_rest_json_services()))
 
 @pytest.mark.parametrize("service,operation", GENERATED, ids=[f"{s}.{o}" for s, o in GENERATED])
 def test_generated_request_matches_botocore(service: str, operation: str) -> None:
-    params = _generate_params(_squall_model(service).operation_model(operation).input_shape)
+    params = _generate_params(squall_model(service).operation_model(operation).input_shape)
     _compare_request(service, operation, params)
 
 
@@ -402,52 +385,17 @@ def test_generated_request_matches_botocore(service: str, operation: str) -> Non
 
 def _botocore_parse(service: str, operation: str, status: int, headers: dict[str, str],
                     body: bytes) -> Any:
-    op = _botocore_model(service).operation_model(operation)
-    parser = botocore.parsers.create_parser("rest-json")
+    op = botocore_model(service).operation_model(operation)
     raw_body: Any = body
     if status < 300 and op.has_streaming_output:
         raw_body = botocore.response.StreamingBody(io.BytesIO(body), len(body))
-    response = {"status_code": status, "headers": HeadersDict(headers), "body": raw_body,
-                "context": {"operation_name": operation}}
-    parsed = parser.parse(response, op.output_shape)
-    if status >= 300:  # what botocore's endpoint adds for errors
-        code = parsed.get("Error", {}).get("Code")
-        shape = op.service_model.shape_for_error_code(code)
-        if shape is not None:
-            parsed.update(parser.parse(response, shape))
-    parsed["ResponseMetadata"]["RetryAttempts"] = 0
-    return parsed
+    return botocore_parse(op, "rest-json", status, headers, raw_body)
 
 
 def _squall_parse(service: str, operation: str, status: int, headers: dict[str, str],
                   body: bytes, stream: bool = False) -> Any:
-    op = _squall_model(service).operation_model(operation)
-    lowered = {k.lower(): v for k, v in headers.items()}
-    if stream:
-        response = HttpResponse(status_code=status, headers=lowered, stream=io.BytesIO(body))
-    else:
-        response = HttpResponse(status_code=status, headers=lowered, body=body)
-    return parser_for("rest-json").parse(op, response)
-
-
-def _read_streams(value: Any) -> Any:
-    """Streams -> their content, NaN -> a marker (NaN != NaN), recursively."""
-    if isinstance(value, dict):
-        return {k: _read_streams(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_read_streams(v) for v in value]
-    if hasattr(value, "read"):
-        return ("stream", value.read())
-    if isinstance(value, float) and math.isnan(value):
-        return ("nan",)
-    return value
-
-
-def _assert_same_parse(ours: Any, theirs: Any) -> None:
-    assert list(ours) == list(theirs)  # same key order, as users see in reprs
-    assert _read_streams(ours) == _read_streams(theirs)
-    if "Error" in ours:
-        assert list(ours["Error"]) == list(theirs["Error"])
+    op = squall_model(service).operation_model(operation)
+    return squall_parse(op, "rest-json", status, headers, body, stream=stream)
 
 
 def _compare_parse(service: str, operation: str, status: int, headers: dict[str, str],
@@ -456,7 +404,7 @@ def _compare_parse(service: str, operation: str, status: int, headers: dict[str,
     for stream in (False, True):
         theirs = _botocore_parse(service, operation, status, headers, raw)
         ours = _squall_parse(service, operation, status, headers, raw, stream=stream)
-        _assert_same_parse(ours, theirs)
+        assert_same_result(ours, theirs)
     return _squall_parse(service, operation, status, headers, raw)
 
 
@@ -717,13 +665,13 @@ def _generated_response(shape: Shape) -> tuple[dict[str, str], bytes]:
 
 # Event-stream outputs are compared in test_event_stream_matches_botocore.
 GENERATED_RESPONSES = [(s, o) for s, o in GENERATED
-                       if not _squall_model(s).operation_model(o).has_event_stream_output]
+                       if not squall_model(s).operation_model(o).has_event_stream_output]
 
 
 @pytest.mark.parametrize("service,operation", GENERATED_RESPONSES,
                          ids=[f"{s}.{o}" for s, o in GENERATED_RESPONSES])
 def test_generated_response_matches_botocore(service: str, operation: str) -> None:
-    op = _squall_model(service).operation_model(operation)
+    op = squall_model(service).operation_model(operation)
     shape = op.output_shape
     if shape is None:
         headers: dict[str, str] = {"x-amzn-requestid": "rid"}
@@ -734,13 +682,13 @@ def test_generated_response_matches_botocore(service: str, operation: str) -> No
     _compare_parse(service, operation, status, headers, body)
 
 
-ERROR_OPERATIONS = [(s, o) for s, o in GENERATED if _squall_model(s).operation_model(o).error_shapes]
+ERROR_OPERATIONS = [(s, o) for s, o in GENERATED if squall_model(s).operation_model(o).error_shapes]
 
 
 @pytest.mark.parametrize("service,operation", ERROR_OPERATIONS[::7],
                          ids=[f"{s}.{o}" for s, o in ERROR_OPERATIONS[::7]])
 def test_generated_errors_match_botocore(service: str, operation: str) -> None:
-    for error in _squall_model(service).operation_model(operation).error_shapes:
+    for error in squall_model(service).operation_model(operation).error_shapes:
         headers, body = _generated_response(error)
         status = int(error.raw.get("error", {}).get("httpStatusCode", 400))
         code = error.error_code
@@ -755,64 +703,28 @@ def test_generated_errors_match_botocore(service: str, operation: str) -> None:
 
 # -- event streams -------------------------------------------------------------------------
 
-def _header(name: str, value: str) -> bytes:
-    raw = value.encode()
-    return bytes([len(name)]) + name.encode() + b"\x07" + struct.pack(">H", len(raw)) + raw
-
-
-def _message(headers: dict[str, str], payload: bytes) -> bytes:
-    head = b"".join(_header(k, v) for k, v in headers.items())
-    total = 16 + len(head) + len(payload)
-    prelude = struct.pack(">II", total, len(head))
-    prelude += struct.pack(">I", zlib.crc32(prelude))
-    body = prelude + head + payload
-    return body + struct.pack(">I", zlib.crc32(body))
-
-
-class _Raw:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, amt: int = 1024) -> Any:
-        for i in range(0, len(self._data), 7):  # small chunks: messages split across reads
-            yield self._data[i:i + 7]
-
-    def close(self) -> None:
-        pass
-
-
-def _drain(stream: Any) -> tuple[list[Any], Any]:
-    events, error = [], None
-    try:
-        for event in stream:
-            events.append(event)
-    except Exception as exc:  # noqa: BLE001 - compared by the caller
-        error = exc
-    return events, error
-
-
 EVENT_STREAMS = [
     ("bedrock-runtime", "InvokeModelWithResponseStream", "body", [
-        _message({":message-type": "event", ":event-type": "chunk", ":content-type": "application/json"},
-                 json.dumps({"bytes": base64.b64encode(b'{"completion": "he"}').decode()}).encode()),
-        _message({":message-type": "event", ":event-type": "chunk"},
-                 json.dumps({"bytes": base64.b64encode(b'{"completion": "llo"}').decode()}).encode()),
-        _message({":message-type": "event", ":event-type": "futureEvent"}, b"{}"),
-        _message({":message-type": "exception", ":exception-type": "modelStreamErrorException"},
-                 json.dumps({"message": "boom", "originalStatusCode": 500}).encode()),
+        event_message({":message-type": "event", ":event-type": "chunk", ":content-type": "application/json"},
+                      json.dumps({"bytes": base64.b64encode(b'{"completion": "he"}').decode()}).encode()),
+        event_message({":message-type": "event", ":event-type": "chunk"},
+                      json.dumps({"bytes": base64.b64encode(b'{"completion": "llo"}').decode()}).encode()),
+        event_message({":message-type": "event", ":event-type": "futureEvent"}, b"{}"),
+        event_message({":message-type": "exception", ":exception-type": "modelStreamErrorException"},
+                      json.dumps({"message": "boom", "originalStatusCode": 500}).encode()),
     ]),
     ("bedrock-runtime", "ConverseStream", "stream", [
-        _message({":message-type": "event", ":event-type": "messageStart"}, b'{"role": "assistant"}'),
-        _message({":message-type": "event", ":event-type": "contentBlockDelta"},
-                 b'{"contentBlockIndex": 0, "delta": {"text": "hi"}}'),
-        _message({":message-type": "event", ":event-type": "metadata"},
-                 b'{"usage": {"inputTokens": 1, "outputTokens": 2, "totalTokens": 3}, "metrics": {"latencyMs": 5}}'),
-        _message({":message-type": "error", ":error-code": "InternalFailure", ":error-message": "oops"}, b""),
+        event_message({":message-type": "event", ":event-type": "messageStart"}, b'{"role": "assistant"}'),
+        event_message({":message-type": "event", ":event-type": "contentBlockDelta"},
+                      b'{"contentBlockIndex": 0, "delta": {"text": "hi"}}'),
+        event_message({":message-type": "event", ":event-type": "metadata"},
+                      b'{"usage": {"inputTokens": 1, "outputTokens": 2, "totalTokens": 3}, "metrics": {"latencyMs": 5}}'),
+        event_message({":message-type": "error", ":error-code": "InternalFailure", ":error-message": "oops"}, b""),
     ]),
     ("lambda", "InvokeWithResponseStream", "EventStream", [
-        _message({":message-type": "event", ":event-type": "PayloadChunk"}, b"raw chunk \x00 bytes"),
-        _message({":message-type": "event", ":event-type": "InvokeComplete"},
-                 b'{"ErrorCode": "E", "ErrorDetails": "d", "LogResult": "bG9n"}'),
+        event_message({":message-type": "event", ":event-type": "PayloadChunk"}, b"raw chunk \x00 bytes"),
+        event_message({":message-type": "event", ":event-type": "InvokeComplete"},
+                      b'{"ErrorCode": "E", "ErrorDetails": "d", "LogResult": "bG9n"}'),
     ]),
 ]
 
@@ -825,17 +737,14 @@ def test_event_stream_matches_botocore(service: str, operation: str, member: str
     headers = {"x-amzn-requestid": "rid", "content-type": "application/vnd.amazon.eventstream",
                "x-amzn-bedrock-content-type": "application/json",
                "x-amz-executed-version": "$LATEST", "content-length": str(len(data))}
-    op = _squall_model(service).operation_model(operation)
-    ours = parser_for("rest-json").parse(op, HttpResponse(status_code=200, headers=headers, stream=_Raw(data)))
-    bop = _botocore_model(service).operation_model(operation)
-    theirs = botocore.parsers.create_parser("rest-json").parse(
-        {"status_code": 200, "headers": HeadersDict(headers), "body": _Raw(data),
-         "context": {"operation_name": operation}}, bop.output_shape)
-    theirs["ResponseMetadata"]["RetryAttempts"] = 0
+    op = squall_model(service).operation_model(operation)
+    ours = parser_for("rest-json").parse(op, HttpResponse(status_code=200, headers=headers, stream=ChunkedRaw(data)))
+    bop = botocore_model(service).operation_model(operation)
+    theirs = botocore_parse(bop, "rest-json", 200, headers, ChunkedRaw(data))
     assert list(ours) == list(theirs)
     assert {k: v for k, v in ours.items() if k != member} == {k: v for k, v in theirs.items() if k != member}
-    ours_events, ours_error = _drain(ours[member])
-    theirs_events, theirs_error = _drain(theirs[member])
+    ours_events, ours_error = drain(ours[member])
+    theirs_events, theirs_error = drain(theirs[member])
     assert ours_events == theirs_events and ours_events
     assert (ours_error is None) == (theirs_error is None)
     if ours_error is not None:
@@ -844,4 +753,4 @@ def test_event_stream_matches_botocore(service: str, operation: str, member: str
         assert str(ours_error) == str(theirs_error)
     # The body was not read up front: events come from the stream as it arrives.
     also = parser_for("rest-json").parse(op, HttpResponse(status_code=200, headers=headers, body=data))
-    assert _drain(also[member])[0] == ours_events
+    assert drain(also[member])[0] == ours_events

@@ -10,40 +10,27 @@ from __future__ import annotations
 
 import datetime
 import io
-import struct
 import xml.etree.ElementTree as ET
-import zlib
-from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
-import botocore.parsers
 import botocore.response
 import botocore.serialize
-import botocore.session
 import pytest
-from botocore.awsrequest import HeadersDict
 from botocore.utils import percent_encode_sequence
 
 from squall.http import StreamingBody
 from squall.http._values import HttpResponse, encode_query
-from squall.models.loader import Loader
-from squall.models.shapes import ServiceModel
 from squall.protocols import parser_for, serializer_for
+
+from _wire_oracle import (
+    ChunkedRaw, assert_same_result, botocore_model, botocore_parse, drain, event_message,
+    read_streams, squall_model, squall_parse,
+)
 
 UTC = datetime.timezone.utc
 PLUS2 = datetime.timezone(datetime.timedelta(hours=2))
 WHEN = datetime.datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
-
-
-@lru_cache(maxsize=None)
-def _squall_model(service: str) -> ServiceModel:
-    return ServiceModel(Loader.from_data_path().load_service_model(service, "service-2"), service)
-
-
-@lru_cache(maxsize=None)
-def _botocore_model(service: str) -> Any:
-    return botocore.session.get_session().get_service_model(service)
 
 
 # -- requests ------------------------------------------------------------------------------
@@ -245,7 +232,7 @@ REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
 
 def _protocol(service: str) -> str:
     # CloudWatch now resolves to JSON/CBOR; its query model is still a good query workout.
-    return "query" if service == "cloudwatch" else _squall_model(service).resolved_protocol
+    return "query" if service == "cloudwatch" else squall_model(service).resolved_protocol
 
 
 def _ids(rows: list[Any]) -> list[str]:
@@ -258,8 +245,8 @@ def _xml_canonical(data: bytes) -> str:
 
 @pytest.mark.parametrize("service,operation,params", REQUESTS, ids=_ids(REQUESTS))
 def test_request_matches_botocore(service: str, operation: str, params: dict[str, Any]) -> None:
-    ours_op = _squall_model(service).operation_model(operation)
-    theirs_op = _botocore_model(service).operation_model(operation)
+    ours_op = squall_model(service).operation_model(operation)
+    theirs_op = botocore_model(service).operation_model(operation)
     protocol = _protocol(service)
     ours = serializer_for(protocol)(ours_op, params)
     theirs = botocore.serialize.create_serializer(protocol, include_validation=False) \
@@ -283,7 +270,7 @@ def test_request_matches_botocore(service: str, operation: str, params: dict[str
 
 
 def test_query_empty_and_special_values() -> None:
-    op = _squall_model("cloudformation").operation_model("CreateStack")
+    op = squall_model("cloudformation").operation_model("CreateStack")
     request = serializer_for("query")(op, {"StackName": "a b", "NotificationARNs": [], "Tags": None})
     assert request.body == b"Action=CreateStack&Version=2010-05-15&StackName=a%20b&NotificationARNs="
     assert request.headers == {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
@@ -291,24 +278,24 @@ def test_query_empty_and_special_values() -> None:
 
 def test_millisecond_precision() -> None:
     params = {"Bucket": "b", "Key": "k", "Body": b"", "ObjectLockRetainUntilDate": WHEN}
-    ours = serializer_for("rest-xml")(_squall_model("s3").operation_model("PutObject"), params,
+    ours = serializer_for("rest-xml")(squall_model("s3").operation_model("PutObject"), params,
                                       timestamp_precision="millisecond")
     theirs = botocore.serialize.create_serializer(
         "rest-xml", include_validation=False, timestamp_precision="millisecond"
-    ).serialize_to_request(params, _botocore_model("s3").operation_model("PutObject"))
+    ).serialize_to_request(params, botocore_model("s3").operation_model("PutObject"))
     assert dict(ours.headers) == theirs["headers"]
     cw = {"Namespace": "n", "MetricData": [{"MetricName": "m", "Timestamp": WHEN}]}
-    ours_q = serializer_for("query")(_squall_model("cloudwatch").operation_model("PutMetricData"), cw,
+    ours_q = serializer_for("query")(squall_model("cloudwatch").operation_model("PutMetricData"), cw,
                                      timestamp_precision="millisecond")
     theirs_q = botocore.serialize.create_serializer(
         "query", include_validation=False, timestamp_precision="millisecond"
-    ).serialize_to_request(cw, _botocore_model("cloudwatch").operation_model("PutMetricData"))
+    ).serialize_to_request(cw, botocore_model("cloudwatch").operation_model("PutMetricData"))
     assert ours_q.body.decode() == percent_encode_sequence(theirs_q["body"])
 
 
 def test_streaming_body_passes_through() -> None:
     stream = io.BytesIO(b"file contents")
-    request = serializer_for("rest-xml")(_squall_model("s3").operation_model("PutObject"),
+    request = serializer_for("rest-xml")(squall_model("s3").operation_model("PutObject"),
                                          {"Bucket": "b", "Key": "k", "Body": stream})
     assert request.body is stream
 
@@ -317,42 +304,17 @@ def test_streaming_body_passes_through() -> None:
 
 def _botocore_parse(service: str, operation: str, status: int, headers: dict[str, str],
                     body: bytes, stream: bool = False) -> Any:
-    op = _botocore_model(service).operation_model(operation)
-    parser = botocore.parsers.create_parser(_protocol(service))
+    op = botocore_model(service).operation_model(operation)
     raw_body: Any = body
     if stream and status < 300:
         raw_body = botocore.response.StreamingBody(io.BytesIO(body), headers.get("Content-Length"))
-    response = {"status_code": status, "headers": HeadersDict(headers), "body": raw_body,
-                "context": {"operation_name": operation}}
-    parsed = parser.parse(response, op.output_shape)
-    if status >= 300:  # what botocore's endpoint adds for errors
-        code = parsed.get("Error", {}).get("Code")
-        shape = op.service_model.shape_for_error_code(code)
-        if shape is not None:
-            parsed.update(parser.parse(response, shape))
-    parsed["ResponseMetadata"]["RetryAttempts"] = 0
-    return parsed
+    return botocore_parse(op, _protocol(service), status, headers, raw_body)
 
 
 def _squall_parse(service: str, operation: str, status: int, headers: dict[str, str],
                   body: bytes, stream: bool = False) -> Any:
-    op = _squall_model(service).operation_model(operation)
-    lowered = {k.lower(): v for k, v in headers.items()}
-    if stream:
-        response = HttpResponse(status_code=status, headers=lowered, body=b"", stream=io.BytesIO(body))
-    else:
-        response = HttpResponse(status_code=status, headers=lowered, body=body)
-    return parser_for(_protocol(service)).parse(op, response)
-
-
-def _read_streams(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _read_streams(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_read_streams(v) for v in value]
-    if hasattr(value, "read"):
-        return ("stream", value.read())
-    return value
+    op = squall_model(service).operation_model(operation)
+    return squall_parse(op, _protocol(service), status, headers, body, stream=stream)
 
 
 _Q = {"x-amzn-RequestId": "req-1", "Content-Type": "text/xml"}
@@ -568,11 +530,7 @@ def test_response_matches_botocore(service: str, operation: str, status: int,
     raw = body.encode("utf-8")
     ours = _squall_parse(service, operation, status, headers, raw)
     theirs = _botocore_parse(service, operation, status, headers, raw)
-    assert ours == theirs
-    assert list(ours) == list(theirs)  # same key order, as users see in reprs
-    if "Error" in ours:
-        assert list(ours["Error"]) == list(theirs["Error"])
-    assert list(ours["ResponseMetadata"]) == list(theirs["ResponseMetadata"])
+    assert_same_result(ours, theirs)
 
 
 def test_streaming_payload_matches_botocore() -> None:
@@ -583,13 +541,13 @@ def test_streaming_payload_matches_botocore() -> None:
     theirs = _botocore_parse("s3", "GetObject", 200, headers, b"hello world", stream=True)
     assert isinstance(ours["Body"], StreamingBody)
     assert list(ours) == list(theirs)
-    assert _read_streams(ours) == _read_streams(theirs)
+    assert read_streams(ours) == read_streams(theirs)
 
 
 def test_streamed_error_body_is_read() -> None:
     """A streaming call's error arrives as a stream; its XML still names the error."""
     body = b"<Error><Code>NoSuchKey</Code><Message>m</Message><Key>k</Key></Error>"
-    op = _squall_model("s3").operation_model("GetObject")
+    op = squall_model("s3").operation_model("GetObject")
     response = HttpResponse(status_code=404, headers={"x-amz-request-id": "R"}, body=b"",
                             stream=io.BytesIO(body))
     parsed = parser_for("rest-xml").parse_error(op.service_model, response)
@@ -599,9 +557,9 @@ def test_streamed_error_body_is_read() -> None:
 
 def test_query_error_that_is_not_xml_reports_the_status() -> None:
     """botocore raises ResponseParserError here; squall reports the HTTP status instead."""
-    op = _squall_model("iam").operation_model("GetUser")
+    op = squall_model("iam").operation_model("GetUser")
     for protocol, service in (("query", "iam"), ("ec2", "ec2")):
-        model = _squall_model(service)
+        model = squall_model(service)
         parsed = parser_for(protocol).parse_error(model, HttpResponse(status_code=403, body=b""))
         assert parsed["Error"] == {"Code": "403", "Message": "Forbidden"}
     assert op.name == "GetUser"
@@ -616,68 +574,30 @@ def test_timestamps_are_utc_aware() -> None:
 
 # -- event streams (S3 SelectObjectContent) ------------------------------------------------
 
-def _header(name: str, value: str) -> bytes:
-    raw = value.encode()
-    return bytes([len(name)]) + name.encode() + b"\x07" + struct.pack(">H", len(raw)) + raw
-
-
-def _message(headers: dict[str, str], payload: bytes) -> bytes:
-    head = b"".join(_header(k, v) for k, v in headers.items())
-    total = 16 + len(head) + len(payload)
-    prelude = struct.pack(">II", total, len(head))
-    prelude += struct.pack(">I", zlib.crc32(prelude))
-    body = prelude + head + payload
-    return body + struct.pack(">I", zlib.crc32(body))
-
-
-class _Raw:
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, amt: int = 1024) -> Any:
-        for i in range(0, len(self._data), 5):  # messages split across reads
-            yield self._data[i:i + 5]
-
-    def close(self) -> None:
-        pass
-
-
-def _events(stream: Any) -> tuple[list[Any], Exception | None]:
-    events: list[Any] = []
-    try:
-        for event in stream:
-            events.append(event)
-    except Exception as exc:  # noqa: BLE001 - compared by the caller
-        return events, exc
-    return events, None
-
-
 def test_select_object_content_event_stream_matches_botocore() -> None:
     stats = (b"<Stats><BytesScanned>100</BytesScanned><BytesProcessed>100</BytesProcessed>"
              b"<BytesReturned>12</BytesReturned></Stats>")
     data = b"".join([
-        _message({":message-type": "event", ":event-type": "Records",
-                  ":content-type": "application/octet-stream"}, b'{"a": 1}\n'),
-        _message({":message-type": "event", ":event-type": "Records"}, b'{"a": 2}\n'),
-        _message({":message-type": "event", ":event-type": "Cont"}, b""),
-        _message({":message-type": "event", ":event-type": "Progress", ":content-type": "text/xml"},
-                 b"<Progress><BytesScanned>50</BytesScanned></Progress>"),
-        _message({":message-type": "event", ":event-type": "Stats", ":content-type": "text/xml"}, stats),
-        _message({":message-type": "event", ":event-type": "FutureEvent"}, b"<x/>"),
-        _message({":message-type": "event", ":event-type": "End"}, b""),
-        _message({":message-type": "error", ":error-code": "InternalError", ":error-message": "boom"}, b""),
+        event_message({":message-type": "event", ":event-type": "Records",
+                       ":content-type": "application/octet-stream"}, b'{"a": 1}\n'),
+        event_message({":message-type": "event", ":event-type": "Records"}, b'{"a": 2}\n'),
+        event_message({":message-type": "event", ":event-type": "Cont"}, b""),
+        event_message({":message-type": "event", ":event-type": "Progress", ":content-type": "text/xml"},
+                      b"<Progress><BytesScanned>50</BytesScanned></Progress>"),
+        event_message({":message-type": "event", ":event-type": "Stats", ":content-type": "text/xml"}, stats),
+        event_message({":message-type": "event", ":event-type": "FutureEvent"}, b"<x/>"),
+        event_message({":message-type": "event", ":event-type": "End"}, b""),
+        event_message({":message-type": "error", ":error-code": "InternalError", ":error-message": "boom"}, b""),
     ])
     headers = {"x-amz-request-id": "R", "x-amz-id-2": "H"}
-    op = _squall_model("s3").operation_model("SelectObjectContent")
+    op = squall_model("s3").operation_model("SelectObjectContent")
     ours = parser_for("rest-xml").parse(op, HttpResponse(status_code=200, headers=headers, body=b"",
-                                                         stream=_Raw(data)))
-    bop = _botocore_model("s3").operation_model("SelectObjectContent")
-    theirs = botocore.parsers.create_parser("rest-xml").parse(
-        {"status_code": 200, "headers": HeadersDict(headers), "body": _Raw(data),
-         "context": {"operation_name": "SelectObjectContent"}}, bop.output_shape)
-    assert ours["ResponseMetadata"] == dict(theirs["ResponseMetadata"], RetryAttempts=0)
-    ours_events, ours_error = _events(ours["Payload"])
-    theirs_events, theirs_error = _events(theirs["Payload"])
+                                                         stream=ChunkedRaw(data, chunk=5)))
+    bop = botocore_model("s3").operation_model("SelectObjectContent")
+    theirs = botocore_parse(bop, "rest-xml", 200, headers, ChunkedRaw(data, chunk=5))
+    assert ours["ResponseMetadata"] == theirs["ResponseMetadata"]
+    ours_events, ours_error = drain(ours["Payload"])
+    theirs_events, theirs_error = drain(theirs["Payload"])
     assert ours_events == theirs_events and len(ours_events) == 6
     assert ours_error is not None and theirs_error is not None
     assert ours_error.response == theirs_error.response  # type: ignore[attr-defined]
