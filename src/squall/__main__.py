@@ -1,7 +1,7 @@
 """``python -m squall config``: every setting squall resolved, its value and its source.
 
-Secrets are redacted. ``--profile`` picks a profile; ``--service`` also shows the endpoint
-a client for that service would use and why.
+Secrets are redacted. ``--profile`` picks a profile; ``--service`` also shows what a client
+for that service would use (region, endpoint, retries, timeouts, checksums, ...) and why.
 """
 from __future__ import annotations
 
@@ -24,10 +24,11 @@ def _config(args: argparse.Namespace) -> int:
         try:
             client = session.client(args.service)
         except SquallError as exc:
-            rows.append((f"endpoint ({args.service})", "-", f"error: {exc}"))
+            rows.append((f"client ({args.service})", "-", f"error: {exc}"))
         else:
-            rows.append((f"endpoint ({args.service})", repr(client.meta.endpoint_url), client.meta.endpoint_source))
-            client.close()
+            with client:
+                rows.extend((f"{args.service}: {name}", repr(value), source)
+                            for name, (value, source) in client.meta.explain().items())
     width = max(len(r[0]) for r in rows)
     vwidth = min(max(len(r[1]) for r in rows), 48)
     for name, value, source in rows:
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = sub.add_parser("config", help="show resolved settings and credentials with their sources")
     config.add_argument("--profile", default=None, help="profile name (default: AWS_PROFILE or [default])")
     config.add_argument("--region", default=None, help="region to pass to the Session")
-    config.add_argument("--service", default=None, help="also resolve the endpoint for this service")
+    config.add_argument("--service", default=None, help="also show the effective settings of a client for this service")
     args = parser.parse_args(argv)
     return _config(args)
 

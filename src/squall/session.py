@@ -117,11 +117,17 @@ class Session:
     def get_config_variable(self, name: str) -> Any:
         return self._settings.get(name).value
 
-    def explain(self) -> dict[str, tuple[Any, str]]:
+    def explain(self, service_name: str | None = None, **client_kwargs: Any) -> dict[str, tuple[Any, str]]:
         """Every resolved setting as ``name -> (value, source)``, secrets redacted,
-        plus the credentials (provider and where they were found)."""
+        plus the credentials (provider and where they were found). With a service name
+        (and any ``client()`` arguments), also what such a client would use, as
+        ``client.<setting>`` entries (see ``client.meta.explain()``)."""
         report = dict(self._settings.explain())
         report["credentials"] = self._explain_credentials()
+        if service_name is not None:
+            with self.client(service_name, **client_kwargs) as client:
+                for name, row in client.meta.explain().items():
+                    report[f"client.{name}"] = row
         return report
 
     # -- credentials -------------------------------------------------------------------

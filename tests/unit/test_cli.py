@@ -29,6 +29,8 @@ def test_config_shows_sources_and_redacts(tmp_path: Path) -> None:
     assert "7" in lines["max_attempts"] and "line 3" in lines["max_attempts"]
     assert "shared-credentials-file" in lines["credentials"] and f"{creds} [dev] line 2" in lines["credentials"]
     assert "https://sqs.eu-north-1.amazonaws.com" in out.stdout
+    attempts = next(line for line in out.stdout.splitlines() if line.startswith("sqs: retries.total_max_attempts"))
+    assert " 7 " in attempts and f"{config} [profile dev] line 3" in attempts  # the client view
     assert "wJalrXUtnFEMIK7MDENG" not in out.stdout and "AKIAIOSFODNN7EXAMPLE" not in out.stdout
 
 

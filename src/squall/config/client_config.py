@@ -20,7 +20,8 @@ from ..exceptions import (
     InvalidS3AddressingStyleError,
 )
 
-__all__ = ["Config", "DEFAULT_TIMEOUT", "MAX_POOL_CONNECTIONS"]
+__all__ = ["Config", "DEFAULT_TIMEOUT", "MAX_POOL_CONNECTIONS", "effective_connect_timeout", "option_source", "option_is_set",
+           "settings_for_client"]
 
 DEFAULT_TIMEOUT = 60
 MAX_POOL_CONNECTIONS = 10
@@ -195,7 +196,13 @@ class Config:
         """A new Config: this one's explicitly set options, then ``other_config``'s on top."""
         options = copy.copy(self._user_provided_options)
         options.update(other_config._user_provided_options)
-        return Config(**options)
+        merged = Config(**options)
+        # Remembered for explain(): which side of the merge each option came from.
+        sources = {name: f"{option_source(self, name)}, kept by Config.merge" for name in self._user_provided_options}
+        sources.update({name: f"{option_source(other_config, name)}, from the argument of Config.merge"
+                        for name in other_config._user_provided_options})
+        object.__setattr__(merged, "_option_sources", sources)
+        return merged
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._user_provided_options.items())
@@ -208,6 +215,42 @@ class Config:
             if k not in self.OPTION_DEFAULTS and k not in ("_user_provided_options", "_inject_host_prefix")
         }
         return _rebuild_config, (dict(self._user_provided_options), extra)
+
+
+def option_is_set(config: Any, name: str) -> bool:
+    """Whether the caller set this option (works for any Config-like object)."""
+    return name in getattr(config, "_user_provided_options", ())
+
+
+def option_source(config: Any, name: str) -> str:
+    """Where a Config option came from, for explain(): the constructor, an assignment
+    or a merge (a Config is plain data, so this is only read on request)."""
+    found: str | None = getattr(config, "_option_sources", {}).get(name)
+    return found or f"Config({name}=...)"
+
+
+def effective_connect_timeout(given_config: Any, from_settings: tuple[Any, str]) -> tuple[Any, str]:
+    """botocore's connect timeout: the Config's value (``Config()`` means 60 unless it names
+    a defaults mode other than legacy), else the defaults mode's (the ``connect_timeout``
+    setting, as ``(value, source)``), else 60. ``given_config`` is what the caller passed
+    (None when no Config was given)."""
+    if given_config is not None:
+        value = given_config.connect_timeout
+        if value is not None:
+            if option_is_set(given_config, "connect_timeout"):
+                return value, option_source(given_config, "connect_timeout")
+            return value, "botocore default (Config)"
+    if from_settings[0]:  # only a defaults mode other than legacy supplies one
+        return from_settings
+    return DEFAULT_TIMEOUT, "botocore default"
+
+
+def settings_for_client(settings: Any, config: Any, *, env: Mapping[str, str], region: str | None) -> Any:
+    """A Session's settings under the client's ``Config(defaults_mode=...)``, when it names one."""
+    mode = getattr(config, "defaults_mode", None)
+    if not mode:
+        return settings
+    return settings.with_defaults_mode(mode, option_source(config, "defaults_mode"), env=env, region=region)
 
 
 def _rebuild_config(options: dict[str, Any], extra: dict[str, Any]) -> Config:

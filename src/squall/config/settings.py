@@ -279,6 +279,39 @@ class Settings:
         result["defaults_mode (effective)"] = (self.defaults_mode.value, self.defaults_mode.source)
         return result
 
+    def with_defaults_mode(
+        self, mode: str, source: str, *, env: Mapping[str, str], region: str | None,
+        defaults_data: Mapping[str, Any] | None = None,
+    ) -> "Settings":
+        """These settings under another defaults mode (a client's ``Config(defaults_mode=...)``):
+        values the old mode or a built-in default supplied are replaced, the rest stay.
+        'auto' is decided from the environment only (no instance metadata call)."""
+        configured: dict[str, Resolved | _Failure] = {"defaults_mode": Resolved(_lower(mode), source),
+                                                       "region": Resolved(region, "")}
+        if isinstance(self.entries.get("data_path"), Resolved):
+            configured["data_path"] = self.entries["data_path"]
+        effective, mode_values = _effective_defaults_mode(configured, env, None, defaults_data)
+        if isinstance(mode_values, _Failure):
+            raise mode_values.error()
+        entries = dict(self.entries)
+        for spec in SETTINGS:
+            current = entries.get(spec.name)
+            if spec.defaults_mode_key is None or not isinstance(current, Resolved):
+                continue
+            from_mode = current.source.startswith("defaults mode ")
+            if not (from_mode or current.source in (BUILTIN, NOT_SET)):
+                continue  # explicit, environment or profile: a defaults mode does not override
+            if mode_values is not None and spec.defaults_mode_key in mode_values:
+                value = mode_values[spec.defaults_mode_key]
+                if spec.defaults_mode_key.endswith("InMillis"):
+                    value = value / 1000
+                entries[spec.name] = Resolved(value, f"{mode_values['__source__']} via {source}")
+            elif from_mode:
+                entries[spec.name] = Resolved(spec.default, BUILTIN if spec.default is not None else NOT_SET)
+        return Settings(profile_name=self.profile_name, profile=self.profile, shared_config=self.shared_config,
+                        defaults_mode=effective,
+                        entries=FrozenMap(entries), endpoint_env=self.endpoint_env)
+
     def endpoint_url(
         self,
         service_id: str,

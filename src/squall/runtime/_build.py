@@ -1,6 +1,7 @@
 """Assemble a client from resolved inputs: the one place the layers are wired together."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -33,6 +34,17 @@ def _utcnow() -> datetime:
     from datetime import datetime, timezone
 
     return datetime.now(timezone.utc)
+
+
+def _lambda_trace_header() -> str | None:
+    """Inside Lambda, the invocation's trace id goes on every request, so AWS can spot a
+    function that calls itself in a loop (read per call: it changes per invocation)."""
+    trace_id = os.environ.get("_X_AMZN_TRACE_ID")
+    if not trace_id or "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:
+        return None
+    from urllib.parse import quote
+
+    return quote(trace_id, safe="-=;:+&[]{}\"',")
 
 
 def _validate(shape: Any, params: Mapping[str, Any]) -> None:
@@ -95,6 +107,8 @@ class ClientInputs:
     inject_host_prefix: bool
     user_agent: str
     unsigned: bool
+    # the rules' AWS::Auth::AccountId comes from each call's credentials (see EndpointInputs)
+    account_id_from_credentials: bool = False
     events: Any = None
     new_retries: bool = False  # AWS_NEW_RETRIES_2026
     payload: PayloadSettings = DEFAULT_PAYLOAD_SETTINGS  # checksums, compression, S3 payload signing
@@ -137,6 +151,7 @@ def build_client(
     endpoints = EndpointInputs.build(
         ruleset, load_partitions(inputs.loader), inputs.builtins, inputs.client_context_params,
         for_service(inputs.service_name).endpoint_params,
+        account_id_from_credentials=inputs.account_id_from_credentials,
     )
     protocol = model.resolved_protocol
     validate = _validate if inputs.parameter_validation else None
@@ -160,6 +175,7 @@ def build_client(
         signing_name=model.signing_name,
         unsigned=inputs.unsigned,
         clock=_utcnow,
+        trace_header=_lambda_trace_header,
         sign=_sign,
         customizations=for_service(inputs.service_name),
         payload=inputs.payload,
@@ -183,6 +199,7 @@ def build_client(
         interceptors=interceptors,
         method_to_api_mapping=client_class_for(model)._PY_TO_OP_NAME,
         endpoint_source=inputs.endpoint_source,
+        explain_inputs=rebuild,
     )
     cls = client_class_for(model)
     return cls(context=context, meta=meta, transport=transport, get_credentials=get_credentials, rebuild=rebuild,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import InvalidRegionError
 from ..config import is_unsigned
+from ..config.client_config import effective_connect_timeout, option_is_set, settings_for_client
 from ..customizations import customized_model, for_service
 from ..models import service_model_for
 from ..retries import RetrySettings, resolve_retry_settings
@@ -22,10 +23,12 @@ __all__ = ["create_client"]
 _VALID_REGION = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?$")
 
 
-def _retry_settings(session: "Session", config: Any) -> RetrySettings:
+def _retry_settings(session: "Session", config: Any, settings: Any = None) -> RetrySettings:
     """Config(retries=...) first, then the session's max_attempts/retry_mode settings."""
+    settings = settings if settings is not None else session._settings
+
     def setting(name: str) -> tuple[Any, str]:
-        resolved = session._settings.get(name)
+        resolved = settings.get(name)
         return resolved.value, resolved.source
 
     retries = getattr(config, "retries", None) if config is not None else None
@@ -80,23 +83,6 @@ def _client_user_agent(
     )
 
 
-def _session_account_id(session: "Session", service_name: str, config: Any, mode_setting: Any) -> str | None:
-    """``AWS::Auth::AccountId`` from the Session's credentials, for rule sets that use it
-    (botocore's deferred ``account_id``; squall reads it when the client is made)."""
-    from ..endpoints import load_ruleset
-
-    mode = getattr(config, "account_id_endpoint_mode", None) or mode_setting
-    if mode == "disabled" or is_unsigned(getattr(config, "signature_version", None)):
-        return None
-    try:
-        params = load_ruleset(service_name, loader=session._loader).parameters.values()
-    except Exception:  # noqa: BLE001 - no rule set: nothing to feed
-        return None
-    if not any(p.built_in == "AWS::Auth::AccountId" for p in params):
-        return None
-    return session._account_id_for_endpoints()
-
-
 def _client_context(config: Any, get: Any, s3_config: dict[str, Any], prefix: str) -> dict[str, Any]:
     """Config's client context params; for S3, ``s3_disable_express_session_auth`` too
     (botocore passes it as the rule set's ``DisableS3ExpressSessionAuth``)."""
@@ -126,6 +112,7 @@ def create_client(
     }
     loader = session._loader
     model = customized_model(service_model_for(loader, service_name, api_version), for_service(service_name))
+    given_config = config
     if config is None:
         config = Config()
 
@@ -142,8 +129,9 @@ def create_client(
     if final_endpoint is not None and "://" not in final_endpoint:
         final_endpoint = ("https://" if use_ssl is not False else "http://") + final_endpoint
 
-    get = session.get_config_variable
-    s3_config = dict(session._settings.s3_config() or {})
+    settings = settings_for_client(session._settings, config, env=session._env, region=region)
+    get = settings.value
+    s3_config = dict(settings.s3_config() or {})
     if getattr(config, "s3", None):
         s3_config.update(config.s3)
     meta_region, rules_region = _client_regions(session, model.endpoint_prefix, region, final_endpoint, s3_config)
@@ -164,7 +152,8 @@ def create_client(
     else:
         def get_credentials() -> Any:
             return session._require_credentials().get_frozen_credentials()
-        account_id = _session_account_id(session, service_name, config, get("account_id_endpoint_mode"))
+        account_id = None  # each call reads it from its credentials (EndpointInputs.account_id_param)
+    account_id_mode = getattr(config, "account_id_endpoint_mode", None) or get("account_id_endpoint_mode")
 
     builtins = builtin_values(
         region=rules_region,
@@ -174,23 +163,22 @@ def create_client(
         sts_regional_endpoints=get("sts_regional_endpoints"),
         s3=s3_config,
         account_id=account_id,
-        account_id_endpoint_mode=getattr(config, "account_id_endpoint_mode", None) or get("account_id_endpoint_mode"),
+        account_id_endpoint_mode=account_id_mode,
     )
-    retry = _retry_settings(session, config)
+    retry = _retry_settings(session, config, settings)
     retry_mode, max_attempts = retry.mode, retry.total_max_attempts
-    parameter_validation = getattr(config, "parameter_validation", None)
-    if parameter_validation is None:
-        parameter_validation = get("parameter_validation")
+    # botocore: a Config can only turn validation off; otherwise the profile decides.
+    parameter_validation = False if not getattr(config, "parameter_validation", True) else get("parameter_validation")
     inject_host_prefix = getattr(config, "inject_host_prefix", True)
-    if get("disable_host_prefix_injection"):
-        inject_host_prefix = False
+    if get("disable_host_prefix_injection") and not option_is_set(config, "inject_host_prefix"):
+        inject_host_prefix = False  # the setting only applies when the Config leaves it unset
     signature_version = getattr(config, "signature_version", None)
     unsigned = is_unsigned(signature_version)
     if verify is None:
         verify = get("ca_bundle") or True
     transport = Urllib3Transport(
         max_pool_connections=getattr(config, "max_pool_connections", 10) or 10,
-        connect_timeout=getattr(config, "connect_timeout", 60),
+        connect_timeout=effective_connect_timeout(given_config, (get("connect_timeout"), ""))[0],
         read_timeout=getattr(config, "read_timeout", 60),
         verify=verify,
         proxies=getattr(config, "proxies", None),
@@ -221,6 +209,7 @@ def create_client(
         inject_host_prefix=inject_host_prefix is not False,
         user_agent=_client_user_agent(session, config, retry_mode, final_endpoint, aws_access_key_id),
         unsigned=unsigned,
+        account_id_from_credentials=not unsigned and account_id is None and str(account_id_mode).lower() != "disabled",
         events=session.events,
         payload=resolve_payload_settings(config, get, s3_config),
     )
