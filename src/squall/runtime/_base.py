@@ -26,6 +26,14 @@ class ClientMeta:
     interceptors: Any = None  # squall.runtime.hooks.Interceptors: add your own Interceptor
     method_to_api_mapping: Mapping[str, str]
     endpoint_source: str = ""  # where endpoint_url came from (argument, env var, file line, rules)
+    # (session, service_name, client() arguments): what explain() works from, on request
+    explain_inputs: tuple[Any, ...] | None = None
+
+    def explain(self) -> dict[str, tuple[Any, str]]:
+        """Every effective client setting as ``name -> (value, source)``, secrets redacted."""
+        from ..config.client_explain import explain_client
+
+        return explain_client(self)
 
 
 class BaseClient:
