@@ -29,8 +29,9 @@ from squall.http._values import HttpResponse, SerializedRequest, encode_query
 from squall.models.shapes import OperationModel, ServiceModel
 from squall.protocols import parser_for, serializer_for
 
-ROOT = Path(__file__).resolve().parents[2]
-PROTOCOLS_DIR = ROOT.parent / "shared" / "conformance" / "protocols"
+from _conformance import CONFORMANCE
+
+PROTOCOLS_DIR = CONFORMANCE / "protocols"
 KNOWN_FAILURES_FILE = Path(__file__).with_name("protocols_known_failures.json")
 RUN_IGNORED = os.environ.get("SQUALL_RUN_IGNORED") == "1"
 
@@ -141,6 +142,36 @@ def input_cases(files: list[str]) -> list[Any]:
 
 def output_cases(files: list[str]) -> list[Any]:
     return _params(files, "output", "response")
+
+
+def protocol_tests(input_files: list[str], output_files: list[str],
+                   adjust_input: Callable[[Case], Case] | None = None) -> tuple[Any, Any]:
+    """A protocol module's ``test_input`` and ``test_output``: every case of its files."""
+
+    @pytest.mark.parametrize("case", input_cases(input_files))
+    def test_input(case: Case) -> None:
+        run_input_case(adjust_input(case) if adjust_input else case)
+
+    @pytest.mark.parametrize("case", output_cases(output_files))
+    def test_output(case: Case) -> None:
+        run_output_case(case)
+
+    return test_input, test_output
+
+
+_CHARSET = "; charset=utf-8"
+
+
+def without_legacy_charset(case: Case) -> Case:
+    """The legacy query/ec2 files already expect the charset the runner appends; drop it once."""
+    headers = case.case.get("serialized", {}).get("headers", {})
+    if not any(k.lower() == "content-type" and v.endswith(_CHARSET) for k, v in headers.items()):
+        return case
+    raw = copy.deepcopy(case.case)
+    for key, value in raw["serialized"]["headers"].items():
+        if key.lower() == "content-type":
+            raw["serialized"]["headers"][key] = value[: -len(_CHARSET)]
+    return Case(case.file, case.suite, raw, case.index)
 
 
 # -- input -------------------------------------------------------------------------------------

@@ -11,14 +11,15 @@ from __future__ import annotations
 import json
 import math
 import struct
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from squall.protocols._cbor import CBORDecodeError, Tag, decode, decode_raw, encode
 
-CBOR_DIR = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cbor"
+from _conformance import CONFORMANCE
+
+CBOR_DIR = CONFORMANCE / "cbor"
 SUCCESS = json.loads((CBOR_DIR / "decode-success-tests.json").read_text())
 ERRORS = json.loads((CBOR_DIR / "decode-error-tests.json").read_text())
 

@@ -7,7 +7,6 @@ files as a second oracle.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,27 +17,11 @@ import pytest
 from squall.config import SharedConfig, resolve_endpoint_url
 from squall.config._ini import clear_cache
 
-SUITE_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "configured-endpoint-urls" / "profile-tests.json"
+from _conformance import ENDPOINT_URL_SUITE, use_case_environment, write_profile_config
+
 SERVICE_IDS = {"s3": "S3", "dynamodb": "DynamoDB"}
-SUITE: dict[str, Any] = json.loads(SUITE_FILE.read_text())["testSuites"][0]
+SUITE = ENDPOINT_URL_SUITE
 CASES = SUITE["endpointUrlTests"]
-
-
-def _config_text(profile: str) -> str:
-    lines = [f"[profile {profile}]"]
-    for key, value in SUITE["profiles"][profile].items():
-        if isinstance(value, dict):
-            lines.append(f"{key} =")
-            lines.extend(f"  {k} = {v}" for k, v in value.items())
-        else:
-            lines.append(f"{key} = {value}")
-    services = SUITE["profiles"][profile].get("services")
-    if services:
-        lines.append(f"[services {services}]")
-        for service, settings in SUITE["services"][services].items():
-            lines.append(f"{service} =")
-            lines.extend(f"  {k} = {v}" for k, v in settings.items())
-    return "\n".join(lines) + "\n"
 
 
 def _is_default_endpoint(url: str, service: str) -> bool:
@@ -51,8 +34,7 @@ def test_suite_has_all_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_configured_endpoint_url(case: dict[str, Any], tmp_path: Path) -> None:
-    config = tmp_path / "config"
-    config.write_text(_config_text(case["profile"]))
+    config = write_profile_config(tmp_path, case["profile"])
     clear_cache()
     env = {
         "AWS_CONFIG_FILE": str(config),
@@ -85,11 +67,7 @@ def test_configured_endpoint_url(case: dict[str, Any], tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_botocore_agrees(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = tmp_path / "config"
-    config.write_text(_config_text(case["profile"]))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    for key, value in SUITE["environments"][case["environment"]].items():
-        monkeypatch.setenv(key, value)
+    use_case_environment(case, write_profile_config(tmp_path, case["profile"]), monkeypatch)
     client_args = SUITE["client_configs"][case["client_config"]]
     session = botocore.session.Session(profile=case["profile"])
     client = session.create_client(

@@ -6,8 +6,6 @@ endpoint, ``client.meta.endpoint_url``, until the rest-xml protocol lets them se
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,25 +13,9 @@ import pytest
 import squall
 from squall.config import Config
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "configured-endpoint-urls" / "profile-tests.json"
-SUITE = json.loads(DATA.read_text())["testSuites"][0]
+from _conformance import ENDPOINT_URL_SUITE, use_case_environment, write_profile_config
 
-
-def _config_text(profile: str) -> str:
-    lines = [f"[profile {profile}]"]
-    for key, value in SUITE["profiles"][profile].items():
-        if isinstance(value, dict):
-            lines.append(f"{key} =")
-            lines.extend(f"  {k} = {v}" for k, v in value.items())
-        else:
-            lines.append(f"{key} = {value}")
-    services = SUITE["profiles"][profile].get("services")
-    if services:
-        lines.append(f"[services {services}]")
-        for service, settings in SUITE["services"][services].items():
-            lines.append(f"{service} =")
-            lines.extend(f"  {k} = {v}" for k, v in settings.items())
-    return "\n".join(lines) + "\n"
+SUITE = ENDPOINT_URL_SUITE
 
 
 class _Captured(Exception):
@@ -54,11 +36,7 @@ class _CaptureTransport:
 
 @pytest.mark.parametrize("case", SUITE["endpointUrlTests"], ids=lambda c: c["name"][:90])
 def test_configured_endpoint_url(case, tmp_path, monkeypatch) -> None:
-    config_file = tmp_path / "config"
-    config_file.write_text(_config_text(case["profile"]))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config_file))
-    for name, value in SUITE["environments"][case["environment"]].items():
-        monkeypatch.setenv(name, value)
+    use_case_environment(case, write_profile_config(tmp_path, case["profile"]), monkeypatch)
     client_args = dict(SUITE["client_configs"][case["client_config"]])
     endpoint_url = client_args.pop("endpoint_url", None)
     session = squall.session.Session(profile_name=case["profile"])

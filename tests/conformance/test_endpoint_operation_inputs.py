@@ -18,7 +18,9 @@ from squall.exceptions import EndpointResolutionError
 from squall.models import Loader, service_model_for
 from squall.runtime._endpoint_params import EndpointInputs
 
-ROOT = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "endpoint-rules"
+from _conformance import CONFORMANCE
+
+ROOT = CONFORMANCE / "endpoint-rules"
 KNOWN = json.loads((Path(__file__).parent / "endpoint_operation_inputs_known_failures.json").read_text())
 # botocore's own runner skips these bucket names: its bucket validation rejects them first.
 SKIPPED_BUCKETS = {"bucket name", "example.com#"}

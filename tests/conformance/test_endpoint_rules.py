@@ -11,23 +11,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from squall.endpoints import EndpointRuleSet, Partitions, load_partitions, load_ruleset
-from squall.exceptions import EndpointResolutionError
 from squall.models._locate import builtin_data_dirs
 from squall.models.loader import Loader
 
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
-if not CONFORMANCE.is_dir():  # worktrees may sit elsewhere; the data lives in /work/shared
-    CONFORMANCE = Path("/work/shared/conformance")
+from _conformance import CONFORMANCE, ENDPOINT_KNOWN_FAILURES, check_endpoint_case
+
 RULES_DIR = CONFORMANCE / "endpoint-rules"
-KNOWN_FAILURES: dict[str, str] = json.loads(
-    Path(__file__).with_name("endpoint_known_failures.json").read_text()
-)["known_failures"]
+KNOWN_FAILURES = ENDPOINT_KNOWN_FAILURES
 
 # Only the installed wheel's data: no ~/.aws/models, no AWS_DATA_PATH.
 LOADER = Loader(builtin_data_dirs())
@@ -77,32 +72,12 @@ def ruleset(service: str) -> EndpointRuleSet:
     return load_ruleset(service, loader=LOADER)
 
 
-def canonical(value: Any) -> str:
-    """Deep-equality that also tells True from 1 (JSON keeps the type)."""
-    return json.dumps(value, sort_keys=True)
-
-
-def check_case(rules: EndpointRuleSet, parts: Partitions, params: dict[str, Any],
-               expect: dict[str, Any], documentation: str) -> None:
-    if "error" in expect:
-        with pytest.raises(EndpointResolutionError) as info:
-            endpoint = rules.resolve(params, parts)
-            pytest.fail(f"{documentation}: expected error, resolved {endpoint}")
-        assert info.value.msg == expect["error"], documentation
-        return
-    expected = expect["endpoint"]
-    endpoint = rules.resolve(params, parts)
-    assert endpoint.url == expected["url"], documentation
-    assert canonical(endpoint.properties) == canonical(expected.get("properties", {})), documentation
-    assert canonical(endpoint.headers) == canonical(expected.get("headers", {})), documentation
-
-
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_endpoint_rule_case(case: Case) -> None:
     reason = KNOWN_FAILURES.get(f"rules/{case.id}")
     if reason is not None:
         pytest.skip(reason)
-    check_case(ruleset(case.service), partitions(), case.params, case.expect, case.documentation)
+    check_endpoint_case(ruleset(case.service), partitions(), case.params, case.expect, case.documentation)
 
 
 def test_every_case_was_collected() -> None:

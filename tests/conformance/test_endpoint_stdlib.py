@@ -21,13 +21,10 @@ from squall.exceptions import EndpointResolutionError
 from squall.models._locate import builtin_data_dirs
 from squall.models.loader import Loader
 
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
-if not CONFORMANCE.is_dir():  # worktrees may sit elsewhere; the data lives in /work/shared
-    CONFORMANCE = Path("/work/shared/conformance")
+from _conformance import CONFORMANCE, ENDPOINT_KNOWN_FAILURES, check_endpoint_case
+
 STDLIB = CONFORMANCE / "endpoint-rules-stdlib"
-KNOWN_FAILURES: dict[str, str] = json.loads(
-    Path(__file__).with_name("endpoint_known_failures.json").read_text()
-)["known_failures"]
+KNOWN_FAILURES = ENDPOINT_KNOWN_FAILURES
 
 BOTOCORE_PAIRS = [
     "account-id", "array-index", "aws-region", "default-values", "eventbridge", "fns",
@@ -56,10 +53,6 @@ CASES = [
 ]
 
 
-def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)
-
-
 @pytest.mark.parametrize(
     "name,index,case", CASES, ids=[f"{name}-{index}" for name, index, _ in CASES]
 )
@@ -67,19 +60,8 @@ def test_stdlib_case(name: str, index: int, case: dict[str, Any]) -> None:
     reason = KNOWN_FAILURES.get(f"stdlib/{name}-{index}")
     if reason is not None:
         pytest.skip(reason)
-    rules, params, expect = RULESETS[name], case.get("params", {}), case["expect"]
-    doc = case.get("documentation", "")
-    if "error" in expect:
-        with pytest.raises(EndpointResolutionError) as info:
-            endpoint = rules.resolve(params, PARTITIONS)
-            pytest.fail(f"{doc}: expected error, resolved {endpoint}")
-        assert info.value.msg == expect["error"], doc
-        return
-    expected = expect["endpoint"]
-    endpoint = rules.resolve(params, PARTITIONS)
-    assert endpoint.url == expected["url"], doc
-    assert canonical(endpoint.properties) == canonical(expected.get("properties", {})), doc
-    assert canonical(endpoint.headers) == canonical(expected.get("headers", {})), doc
+    check_endpoint_case(RULESETS[name], PARTITIONS, case.get("params", {}), case["expect"],
+                        case.get("documentation", ""))
 
 
 def test_case_counts() -> None:

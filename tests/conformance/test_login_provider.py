@@ -21,7 +21,9 @@ from squall.exceptions import ClientError, SquallError
 from squall.http import HttpRequest
 from squall.runtime._credential_io import SyncCredentialIO
 
-CASES_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "login" / "login-provider-test-cases.json"
+from _conformance import CONFORMANCE
+
+CASES_FILE = CONFORMANCE / "login" / "login-provider-test-cases.json"
 CASES = json.loads(CASES_FILE.read_text())
 NOW = datetime(2025, 11, 19, tzinfo=timezone.utc)
 

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from _protocol_runner import (
-    Case, _iter_cases, input_cases, output_cases, run_input_case, run_output_case,
-)
+from _protocol_runner import Case, _iter_cases, protocol_tests, run_output_case
 
 INPUT_FILES = [
     "input/smithy-rpc-v2-cbor.json",
@@ -23,15 +21,7 @@ IGNORED_BUT_PASSING = {
     "RpcV2CborDeserializesDenseSetMapAndSkipsNull",
 }
 
-
-@pytest.mark.parametrize("case", input_cases(INPUT_FILES))
-def test_input(case: Case) -> None:
-    run_input_case(case)
-
-
-@pytest.mark.parametrize("case", output_cases(OUTPUT_FILES))
-def test_output(case: Case) -> None:
-    run_output_case(case)
+test_input, test_output = protocol_tests(INPUT_FILES, OUTPUT_FILES)
 
 
 @pytest.mark.parametrize(

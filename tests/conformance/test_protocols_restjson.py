@@ -1,19 +1,9 @@
 """Protocol conformance: restJson1 (``rest-json``), every case in the staged files."""
 from __future__ import annotations
 
-import pytest
-
-from _protocol_runner import Case, input_cases, output_cases, run_input_case, run_output_case
+from _protocol_runner import protocol_tests
 
 INPUT_FILES = ["input/rest-json.json", "legacy/input/rest-json.json"]
 OUTPUT_FILES = ["output/rest-json.json", "legacy/output/rest-json.json"]
 
-
-@pytest.mark.parametrize("case", input_cases(INPUT_FILES))
-def test_input(case: Case) -> None:
-    run_input_case(case)
-
-
-@pytest.mark.parametrize("case", output_cases(OUTPUT_FILES))
-def test_output(case: Case) -> None:
-    run_output_case(case)
+test_input, test_output = protocol_tests(INPUT_FILES, OUTPUT_FILES)

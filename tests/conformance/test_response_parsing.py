@@ -27,7 +27,9 @@ from squall.protocols import supported_protocols
 import squall.protocols as protocols
 from squall import customizations
 
-ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "response-parsing"
+from _conformance import CONFORMANCE
+
+ROOT = CONFORMANCE / "response-parsing"
 KNOWN_FAILURES = json.loads(
     Path(__file__).with_name("response_parsing_known_failures.json").read_text()
 )

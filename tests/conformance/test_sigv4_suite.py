@@ -14,9 +14,9 @@ import pytest
 from squall.auth import SigV4Details, sign_v4
 from squall.http import HttpRequest
 
-SUITE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "sigv4" / "aws4_testsuite"
-if not SUITE.is_dir():  # worktrees may sit elsewhere; the data lives in /work/shared
-    SUITE = Path("/work/shared/conformance/sigv4/aws4_testsuite")
+from _conformance import CONFORMANCE
+
+SUITE = CONFORMANCE / "sigv4" / "aws4_testsuite"
 KNOWN_FAILURES: dict[str, str] = json.loads(
     (Path(__file__).with_name("sigv4_known_failures.json")).read_text()
 )["known_failures"]
