@@ -169,44 +169,49 @@ class Between(ConditionBase):
     expression_format = "{0} {operator} {1} AND {2}"
 
 
-class BeginsWith(ConditionBase):
+class _FunctionOfValue(ConditionBase):
+    expression_format = "{operator}({0}, {1})"
+
+
+class _FunctionOfAttribute(ConditionBase):
+    expression_format = "{operator}({0})"
+
+
+class _Connective(ConditionBase):
+    expression_format = "({0} {operator} {1})"
+
+
+class BeginsWith(_FunctionOfValue):
     expression_operator = "begins_with"
-    expression_format = "{operator}({0}, {1})"
 
 
-class Contains(ConditionBase):
+class Contains(_FunctionOfValue):
     expression_operator = "contains"
-    expression_format = "{operator}({0}, {1})"
+
+
+class AttributeType(_FunctionOfValue):
+    expression_operator = "attribute_type"
 
 
 class Size(ConditionAttributeBase):
     expression_operator = "size"
-    expression_format = "{operator}({0})"
+    expression_format = _FunctionOfAttribute.expression_format
 
 
-class AttributeType(ConditionBase):
-    expression_operator = "attribute_type"
-    expression_format = "{operator}({0}, {1})"
-
-
-class AttributeExists(ConditionBase):
+class AttributeExists(_FunctionOfAttribute):
     expression_operator = "attribute_exists"
-    expression_format = "{operator}({0})"
 
 
-class AttributeNotExists(ConditionBase):
+class AttributeNotExists(_FunctionOfAttribute):
     expression_operator = "attribute_not_exists"
-    expression_format = "{operator}({0})"
 
 
-class And(ConditionBase):
+class And(_Connective):
     expression_operator = "AND"
-    expression_format = "({0} {operator} {1})"
 
 
-class Or(ConditionBase):
+class Or(_Connective):
     expression_operator = "OR"
-    expression_format = "({0} {operator} {1})"
 
 
 class Not(ConditionBase):
