@@ -16,7 +16,7 @@ from ..retries import RetrySettings, build_retry_policy
 from ._base import BaseClient, ClientMeta, client_class_for
 from ._bodies import DEFAULT_PAYLOAD_SETTINGS, PayloadSettings
 from ._context import ClientContext
-from .hooks import EventEmitter, make_interceptors
+from .hooks import EventEmitter, client_class_with_events, make_interceptors
 from ._endpoint_params import EndpointInputs
 from ._exceptions import exceptions_for
 
@@ -157,7 +157,7 @@ def build_client(
     validate = _validate if inputs.parameter_validation else None
     # Each client gets its own copy of the Session's handlers (as boto3's clients do).
     emitter = inputs.events.copy() if isinstance(inputs.events, EventEmitter) else EventEmitter()
-    interceptors = make_interceptors(emitter, model.service_id or inputs.service_name)
+    interceptors = make_interceptors(emitter, model.service_id or inputs.service_name, endpoints=endpoints)
     context = ClientContext(
         interceptors=interceptors,
         service_model=model,
@@ -202,5 +202,7 @@ def build_client(
         explain_inputs=rebuild,
     )
     cls = client_class_for(model)
+    if inputs.events:  # creating-client-class handlers get this Session's own subclass
+        cls = client_class_with_events(inputs.events, cls, model.service_id or inputs.service_name)
     return cls(context=context, meta=meta, transport=transport, get_credentials=get_credentials, rebuild=rebuild,
                loader=inputs.loader)

@@ -21,7 +21,7 @@ from ._bodies import is_one_shot, read_all, stream_params
 from ._compression import maybe_compress
 from ._context import ClientContext, ResolvedEndpoint
 from ._effects import Effect, GetCredentials, Send, Sleep
-from .hooks import CallInfo, Short
+from .hooks import ENDPOINT_OVERRIDE, CallInfo, Short, chose_unsigned
 
 __all__ = ["call_flow", "prepare_request", "S3_SIGNING_NAMES"]
 
@@ -151,10 +151,14 @@ def call_flow(
     """``retry_state``: the client's RetryState; by default the one its retry policy holds.
     ``redirects``: follow an S3 region redirect (off for the HeadBucket that finds the region)."""
     op = ctx.service_model.operation_model(operation_name)
-    hooks = ctx.interceptors
+    hooks = ctx.interceptors or None  # false while no interceptor or event handler would run
     info = CallInfo(ctx.service_model.service_id, operation_name, op, {}) if hooks else None
     if hooks:
         api_params = hooks.before_serialization(info, dict(api_params))
+        if (override := info.context.get(ENDPOINT_OVERRIDE)) is not None:  # before-endpoint-resolution
+            from dataclasses import replace
+
+            ctx = replace(ctx, resolve_endpoint=override)
     params = stream_params(op, api_params)  # an iterable Body becomes a one-shot reader
     params = _checksums.with_validation_mode(op, params, ctx.payload.response_checksum_validation)
     request, endpoint = prepare_request(ctx, op, params)
@@ -180,18 +184,22 @@ def call_flow(
         # Adaptive mode: the client-side rate limiter may ask us to wait for a token.
         while (wait := policy.before_send(ctx.clock().timestamp(), state)) > 0:
             yield Sleep(wait)
-        credentials = None if unsigned else (yield GetCredentials())
+        to_send = request
+        if hooks:  # choose-signer and before-sign come before credentials, as in botocore
+            info.context["signing"] = signing
+            to_send = hooks.before_signing(info, request)
+        skip_signing = unsigned or (hooks is not None and chose_unsigned(info))
+        credentials = None if skip_signing else (yield GetCredentials())
         if credentials is not None and signing.get("s3express"):
             credentials = yield from _express_credentials(ctx, params.get("Bucket"), credentials, state)
-        to_send = request if not hooks else hooks.before_signing(info, request)
         if credentials is not None:
             to_send = ctx.sign(to_send, credentials, signing, ctx.clock() + state.clock_offset.value)
         to_send = to_send.with_headers(call.headers())
         if hooks:
             to_send = hooks.after_signing(info, to_send)
         failure: Exception | None = None
-        answer = hooks.before_sending(info, to_send) if hooks else to_send
-        try:
+        try:  # a before-send handler's error counts as a failed send, as in botocore
+            answer = hooks.before_sending(info, to_send) if hooks else to_send
             if isinstance(answer, HttpResponse):  # a handler answered; nothing is sent
                 received = answer
             else:
@@ -200,6 +208,8 @@ def call_flow(
             failure = exc
         if failure is not None:
             decision = call.decide(Attempt(number=attempt, operation=op, exception=failure), ctx.clock().timestamp())
+            if hooks:  # response-received, needs-retry
+                decision = hooks.after_attempt(info, attempt, to_send, None, None, failure, decision)
             if not decision.retry:
                 if hooks:
                     hooks.on_error(info, failure)
@@ -211,6 +221,8 @@ def call_flow(
         if validate_with and received.status_code < 300:  # a mismatch raises, with no data
             received, checked = _checksums.validate_response(received, validate_with)
         response = received if quirks.before_parse is None else quirks.before_parse(op, received)
+        if hooks:
+            response = hooks.before_parsing(info, response)
         status = response.status_code
         if status < 300:
             parsed = ctx.parse(op, response)
@@ -232,6 +244,8 @@ def call_flow(
         outcome = Attempt(number=attempt, operation=op, status=status, headers=received.headers,
                           body=received.body, error_code=code, clock_skew_corrected=skewed)
         decision = call.decide(outcome, ctx.clock().timestamp(), date)
+        if hooks:  # response-received, needs-retry
+            decision = hooks.after_attempt(info, attempt, to_send, received, parsed, None, decision)
         if decision.error is not None:
             raise decision.error
         if status >= 300 and not decision.retry and not redirected:

@@ -9,8 +9,14 @@ None to keep what it was given):
 - ``before_signing(call, request)``           -> request
 - ``after_signing(call, request)``            -> request
 - ``before_sending(call, request)``           -> request, or an ``HttpResponse`` (short-circuit)
+- ``before_parsing(call, response)``         -> response (each attempt's answer)
+- ``after_attempt(call, attempt, request, response, parsed, error, decision)``
+                                              -> a RetryDecision replacing squall's, or None
 - ``after_receiving(call, response, parsed)`` -> parsed
 - ``on_error(call, error)``                   -> None
+
+A client's interceptors are false (``bool()``) while nothing would run (no interceptor
+of the user's and no botocore event handler), so the call flow skips every stage.
 
 ``EventEmitter`` speaks botocore's event API (``register``, ``register_first``,
 ``register_last``, ``unregister``; ``event.service-id.Operation`` names with ``*``
@@ -19,12 +25,13 @@ wildcards) and is itself installed as one interceptor per client.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import Any, Callable, Iterable
 
 from ..http import HttpRequest, HttpResponse
 
-__all__ = ["Interceptor", "CallInfo", "Short", "Interceptors", "EventEmitter", "EventRequest"]
+__all__ = ["Interceptor", "CallInfo", "Short", "Interceptors", "EventEmitter", "EventRequest",
+           "chose_unsigned", "client_class_with_events"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,13 @@ class Interceptor:
     def before_sending(self, call: CallInfo, request: HttpRequest) -> HttpRequest | HttpResponse | None:
         return None
 
+    def before_parsing(self, call: CallInfo, response: HttpResponse) -> HttpResponse | None:
+        return None
+
+    def after_attempt(self, call: CallInfo, attempt: int, request: HttpRequest, response: HttpResponse | None,
+                      parsed: dict[str, Any] | None, error: BaseException | None, decision: Any) -> Any:
+        return None
+
     def after_receiving(self, call: CallInfo, response: HttpResponse, parsed: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
@@ -90,6 +104,14 @@ class Interceptors:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def __bool__(self) -> bool:
+        """Whether any stage would do something (checked once per call by the flow)."""
+        items = self._items
+        if len(items) == 1:
+            only = items[0]
+            return not isinstance(only, BotocoreEvents) or bool(only.emitter)
+        return bool(items)
 
     # -- the stages, run over every interceptor in order -----------------------------
     def before_serialization(self, call: CallInfo, params: dict[str, Any]) -> dict[str, Any]:
@@ -122,6 +144,17 @@ class Interceptors:
                 return out
             request = out or request
         return request
+
+    def before_parsing(self, call: CallInfo, response: HttpResponse) -> HttpResponse:
+        for item in self._items:
+            response = item.before_parsing(call, response) or response
+        return response
+
+    def after_attempt(self, call: CallInfo, attempt: int, request: HttpRequest, response: HttpResponse | None,
+                      parsed: dict[str, Any] | None, error: BaseException | None, decision: Any) -> Any:
+        for item in self._items:
+            decision = item.after_attempt(call, attempt, request, response, parsed, error, decision) or decision
+        return decision
 
     def after_receiving(self, call: CallInfo, response: HttpResponse, parsed: dict[str, Any]) -> dict[str, Any]:
         for item in self._items:
@@ -235,6 +268,10 @@ class EventEmitter:
             self._cache[event_name] = handlers
         return handlers
 
+    def has_handlers(self, event_name: str) -> bool:
+        """Whether emitting ``event_name`` would call anything (a cached lookup)."""
+        return bool(self._handlers_for(event_name))
+
     def emit(self, event_name: str, **kwargs: Any) -> list[tuple[Callable[..., Any], Any]]:
         kwargs["event_name"] = event_name
         return [(handler, handler(**kwargs)) for handler in self._handlers_for(event_name)]
@@ -286,12 +323,34 @@ def _as_response(obj: Any) -> HttpResponse:
     return HttpResponse(status_code=int(obj.status_code), headers=headers, body=content or b"")
 
 
-class BotocoreEvents(Interceptor):
-    """Runs boto3's events (``client.meta.events``) at the matching stages."""
+# Keys squall keeps in a call's context dict (botocore's request context) for its own use.
+ENDPOINT_OVERRIDE = "_squall_resolve_endpoint"  # a before-endpoint-resolution handler changed built-ins
+SIGNATURE_VERSION = "_squall_signature_version"  # what a choose-signer handler chose
+_CUSTOMIZED = "_squall_customized_response"  # before-parse's customized_response_dict
 
-    def __init__(self, emitter: EventEmitter, service_id: str) -> None:
+
+def signature_version_of(signing: dict[str, Any]) -> str:
+    """botocore's name for how a call is signed (what choose-signer and before-sign see)."""
+    if signing.get("scheme") == "sigv4a":
+        return "v4a"
+    return "s3v4" if signing.get("s3") else "v4"
+
+
+def _response_dict(response: HttpResponse, call: CallInfo) -> dict[str, Any]:
+    body = response.body if response.stream is None else response.stream
+    return {"headers": dict(response.headers), "status_code": response.status_code, "body": body,
+            "context": {"operation_name": call.operation_name}}
+
+
+class BotocoreEvents(Interceptor):
+    """Runs boto3's events (``client.meta.events``) at the matching stages, with
+    botocore's names, arguments and order. Each stage returns at once when no handler
+    is registered at all; events with no handler of their own cost one cached lookup."""
+
+    def __init__(self, emitter: EventEmitter, service_id: str, endpoints: Any = None) -> None:
         self.emitter = emitter
         self.service_id = service_id.replace(" ", "-").lower()
+        self.endpoints = endpoints  # the client's EndpointInputs, for before-endpoint-resolution
 
     def _name(self, event: str, call: CallInfo) -> str:
         return f"{event}.{self.service_id}.{call.operation_name}"
@@ -305,7 +364,31 @@ class BotocoreEvents(Interceptor):
         if replaced is not None:
             params = replaced
         self.emitter.emit(self._name("before-parameter-build", call), params=params, model=model, context=call.context)
+        self._before_endpoint_resolution(call, params)
         return params
+
+    def _before_endpoint_resolution(self, call: CallInfo, params: dict[str, Any]) -> None:
+        """Handlers edit the ``builtins`` dict in place; changed values re-resolve this call."""
+        inputs = self.endpoints
+        event = f"before-endpoint-resolution.{self.service_id}"
+        if inputs is None or not self.emitter.has_handlers(event):
+            return
+        names = {name: p.built_in for name, p in inputs.ruleset.parameters.items() if p.built_in}
+        original = {builtin: inputs.client_params.get(name) for name, builtin in names.items()}
+        builtins = dict(original)
+        self.emitter.emit(event, builtins=builtins, model=call.operation_model, params=params, context=call.context)
+        if builtins == original:
+            return
+        from dataclasses import replace
+
+        values = dict(inputs.client_params)
+        for name, builtin in names.items():
+            if builtins.get(builtin) != original[builtin]:
+                if builtins.get(builtin) is None:
+                    values.pop(name, None)
+                else:
+                    values[name] = builtins[builtin]
+        call.context[ENDPOINT_OVERRIDE] = replace(inputs, client_params=values, _plans={}).resolve
 
     def after_serialization(self, call: CallInfo, request: HttpRequest) -> HttpRequest | Short | None:
         if not self.emitter:
@@ -326,9 +409,18 @@ class BotocoreEvents(Interceptor):
     def before_signing(self, call: CallInfo, request: HttpRequest) -> HttpRequest | None:
         if not self.emitter:
             return None
+        signing = call.context.get("signing") or {}
+        signing_name, region = signing.get("signing_name"), signing.get("region")
+        version: Any = signature_version_of(signing)
+        _, chosen = self.emitter.emit_until_response(
+            self._name("choose-signer", call), signing_name=signing_name, region_name=region,
+            signature_version=version, context=call.context)
+        if chosen is not None:  # e.g. UNSIGNED: the flow then neither resolves credentials nor signs
+            version = call.context[SIGNATURE_VERSION] = chosen
         view = EventRequest(request, call.context)
-        self.emitter.emit(self._name("before-sign", call), request=view, operation_name=call.operation_name,
-                          signing_name=None, region_name=None, signature_version="v4", request_credentials=None)
+        self.emitter.emit(self._name("before-sign", call), request=view, signing_name=signing_name,
+                          region_name=region, signature_version=version, request_signer=None,
+                          operation_name=call.operation_name)
         return view.to_request(request)
 
     def after_signing(self, call: CallInfo, request: HttpRequest) -> HttpRequest | None:
@@ -349,6 +441,58 @@ class BotocoreEvents(Interceptor):
             return _as_response(answer)
         return view.to_request(request)
 
+    def before_parsing(self, call: CallInfo, response: HttpResponse) -> HttpResponse | None:
+        event = self._name("before-parse", call)
+        if not self.emitter or not self.emitter.has_handlers(event):
+            return None
+        response_dict = _response_dict(response, call)
+        customized: dict[str, Any] = {}
+        self.emitter.emit(event, operation_model=call.operation_model, response_dict=response_dict,
+                          customized_response_dict=customized)
+        if customized:  # merged into this attempt's parsed result, as botocore does
+            call.context[_CUSTOMIZED] = customized
+        body = response_dict["body"]
+        if isinstance(body, (bytes, bytearray)) and body != response.body or \
+                response_dict["status_code"] != response.status_code:
+            from dataclasses import replace
+
+            headers = {str(k).lower(): str(v) for k, v in response_dict["headers"].items()}
+            return replace(response, status_code=int(response_dict["status_code"]), headers=headers,
+                           body=bytes(body) if isinstance(body, (bytes, bytearray)) else response.body)
+        return None
+
+    def after_attempt(self, call: CallInfo, attempt: int, request: HttpRequest, response: HttpResponse | None,
+                      parsed: dict[str, Any] | None, error: BaseException | None, decision: Any) -> Any:
+        """response-received, then needs-retry: a handler's delay (seconds) retries the
+        call after that wait, ``False`` stops retrying; None leaves squall's decision."""
+        if not self.emitter:
+            return None
+        customized = call.context.pop(_CUSTOMIZED, None)
+        if customized and parsed is not None:
+            parsed.update(customized)
+        received: dict[str, Any] = {"response_dict": None, "parsed_response": None, "context": call.context,
+                                    "exception": error}
+        if response is not None:
+            received["parsed_response"] = parsed
+            received["response_dict"] = _response_dict(response, call)
+        self.emitter.emit(self._name("response-received", call), **received)
+        event = self._name("needs-retry", call)
+        if not self.emitter.has_handlers(event):
+            return None
+        request_dict = {"url": request.url, "method": request.method, "headers": dict(request.headers),
+                        "body": request.body, "context": call.context}
+        answer = None if response is None else (_EventResponse(response), parsed)
+        _, delay = self.emitter.emit_until_response(
+            event, response=answer, endpoint=None, operation=call.operation_model, attempts=attempt,
+            caught_exception=error, request_dict=request_dict)
+        if delay is None:
+            return None
+        from ..retries.decision import RetryDecision
+
+        if delay is False:
+            return RetryDecision(retry=False, reason="a needs-retry handler said no")
+        return RetryDecision(retry=True, delay=float(delay), reason="a needs-retry handler asked for a retry")
+
     def after_receiving(self, call: CallInfo, response: HttpResponse, parsed: dict[str, Any]) -> dict[str, Any] | None:
         if not self.emitter:
             return None
@@ -361,7 +505,52 @@ class BotocoreEvents(Interceptor):
             self.emitter.emit(self._name("after-call-error", call), exception=error, context=call.context)
 
 
-def make_interceptors(emitter: EventEmitter, service_id: str, extra: Iterable[Interceptor] = ()) -> Interceptors:
-    return Interceptors((BotocoreEvents(emitter, service_id), *extra))
+def chose_unsigned(call: CallInfo) -> bool:
+    """Whether a choose-signer handler asked for no signature (squall's or botocore's UNSIGNED)."""
+    chosen = call.context.get(SIGNATURE_VERSION)
+    if chosen is None:
+        return False
+    from ..config import is_unsigned
+
+    return bool(is_unsigned(chosen))
+
+
+def client_class_with_events(emitter: Any, cls: type, service_id: str) -> type:
+    """botocore's ``creating-client-class``: handlers may add methods to ``class_attributes``
+    or mixins to ``base_classes``. The shared class stays as it is; when a handler changes
+    something, this client gets its own subclass of it."""
+    event = f"creating-client-class.{service_id.replace(' ', '-').lower()}"
+    if not isinstance(emitter, EventEmitter) or not emitter.has_handlers(event):
+        return cls
+    base = cls.__mro__[1]  # BaseClient
+    attributes = {k: v for k, v in vars(cls).items() if not k.startswith("__") or k == "__doc__"}
+    original = dict(attributes)
+    bases: list[type] = [base]
+    emitter.emit(event, class_attributes=attributes, base_classes=bases)
+    if bases == [base] and attributes == original:
+        return cls
+    changed = {k: v for k, v in attributes.items() if original.get(k, _MISSING) is not v}
+    changed["__module__"] = cls.__module__
+    for name in set(original) - set(attributes):  # a handler removed a method
+        changed[name] = _removed(name)
+    new_bases = tuple(cls if b is base else b for b in bases)
+    if cls not in new_bases:
+        new_bases = new_bases + (cls,)
+    return type(cls.__name__, new_bases, changed)
+
+
+_MISSING = object()
+
+
+def _removed(name: str) -> Any:
+    def missing(self: Any) -> Any:
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    return property(missing)
+
+
+def make_interceptors(emitter: EventEmitter, service_id: str, extra: Iterable[Interceptor] = (),
+                      endpoints: Any = None) -> Interceptors:
+    return Interceptors((BotocoreEvents(emitter, service_id, endpoints), *extra))
 
 
