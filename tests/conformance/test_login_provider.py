@@ -128,5 +128,6 @@ def test_missing_cryptography_is_a_clear_error(tmp_path, monkeypatch) -> None:
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_crypto)
-    with pytest.raises(MissingDependencyException, match="pip install cryptography"):
+    with pytest.raises(squall.exceptions.MissingDependencyException, match="pip install cryptography"):
         load_dpop_key("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")
+    assert MissingDependencyException is squall.exceptions.MissingDependencyException

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..exceptions import CredentialRetrievalError, InvalidConfigError, SquallError
+# MissingDependencyException is the general one, re-exported: one class to catch.
+from ..exceptions import (
+    CredentialRetrievalError, InvalidConfigError, MissingDependencyException, SquallError,
+)
 
 __all__ = [
     "InfiniteLoopConfigError", "RefreshWithMFAUnsupportedError", "MissingDependencyException",
@@ -28,10 +31,6 @@ class InfiniteLoopConfigError(InvalidConfigError):
 
 class RefreshWithMFAUnsupportedError(SquallError):
     fmt = "Cannot refresh credentials: MFA token required."
-
-
-class MissingDependencyException(SquallError):
-    fmt = "Missing Dependency: {msg}"
 
 
 class MetadataRetrievalError(SquallError):
