@@ -205,7 +205,7 @@ class Config:
         return merged
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{k}={v!r}" for k, v in self._user_provided_options.items())
+        shown = ", ".join(f"{k}={without_passwords(k, v)!r}" for k, v in self._user_provided_options.items())
         return f"Config({shown})"
 
     def __reduce__(self) -> Any:
@@ -215,6 +215,16 @@ class Config:
             if k not in self.OPTION_DEFAULTS and k not in ("_user_provided_options", "_inject_host_prefix")
         }
         return _rebuild_config, (dict(self._user_provided_options), extra)
+
+
+def without_passwords(name: str, value: Any) -> Any:
+    """Proxy URLs as shown in a repr: ``http://user:****@host`` (the password never printed)."""
+    if name != "proxies" or not isinstance(value, Mapping):
+        return value
+    import re
+
+    return {k: re.sub(r"(//[^/:@]*:)[^/@]*@", r"\1****@", v) if isinstance(v, str) else v
+            for k, v in value.items()}
 
 
 def option_is_set(config: Any, name: str) -> bool:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from .client_config import Config, effective_connect_timeout, option_is_set, option_source, settings_for_client
+from .client_config import (
+    Config, effective_connect_timeout, option_is_set, option_source, settings_for_client, without_passwords,
+)
 
 __all__ = ["explain_client"]
 
@@ -78,7 +80,8 @@ def explain_client(meta: Any) -> dict[str, Row]:
     if isinstance(preference, str):  # as botocore: blanks dropped, empty entries skipped
         preference = ",".join(p.replace(" ", "").replace("\t", "") for p in preference.split(",") if p.strip())
     report["auth_scheme_preference"] = (preference, preference_source)
-    report["proxies"] = option("proxies")
+    proxies, proxies_source = option("proxies")
+    report["proxies"] = (without_passwords("proxies", proxies), proxies_source)
     report["client_cert"] = option("client_cert")
     if meta.service_model.endpoint_prefix == "sts":
         report["sts_regional_endpoints"] = setting("sts_regional_endpoints")

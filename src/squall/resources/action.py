@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Mapping
 
+from .._logging import Redacted
 from ..models import xform_name
 from .model import Action, ResponseResource, Waiter
 from .params import build_empty_response, build_identifiers, create_request_parameters, search
@@ -99,9 +100,11 @@ class ServiceAction:
         assert self.model.request is not None
         params = create_request_parameters(parent, self.model.request)
         params.update(kwargs)
-        log.debug("Calling %s:%s with %r", parent.meta.service_name, self.py_operation, params)
-        response = getattr(parent.meta.client, self.py_operation)(*args, **params)
-        log.debug("Response: %r", response)
+        client = parent.meta.client
+        log.debug("Calling %s:%s with %r", parent.meta.service_name, self.py_operation,
+                  Redacted.call(client, self.py_operation, params))
+        response = getattr(client, self.py_operation)(*args, **params)
+        log.debug("Response: %r", Redacted.call(client, self.py_operation, response, output=True))
         return self.handler(parent, params, response)
 
 
@@ -124,9 +127,10 @@ class BatchAction(ServiceAction):
             if not params or client is None:
                 break
             params.update(kwargs)
-            log.debug("Calling %s:%s with %r", client.meta.service_model.service_name, self.py_operation, params)
+            log.debug("Calling %s:%s with %r", client.meta.service_model.service_name, self.py_operation,
+                      Redacted.call(client, self.py_operation, params))
             response = getattr(client, self.py_operation)(*args, **params)
-            log.debug("Response: %r", response)
+            log.debug("Response: %r", Redacted.call(client, self.py_operation, response, output=True))
             responses.append(self.handler(parent, params, response))
         return responses
 
@@ -143,5 +147,5 @@ class WaiterAction:
     def __call__(self, parent: Any, *args: Any, **kwargs: Any) -> None:
         params = create_request_parameters(parent, self.model.params)
         params.update(kwargs)
-        log.debug("Calling %s:%s with %r", parent.meta.service_name, self.model.name, params)
+        log.debug("Calling %s:%s with %r", parent.meta.service_name, self.model.name, Redacted(params))
         parent.meta.client.get_waiter(self.client_waiter_name).wait(**params)

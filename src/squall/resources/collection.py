@@ -16,6 +16,7 @@ from ..models import xform_name
 from .action import BatchAction, ResourceHandler
 from .model import Collection
 from .params import create_request_parameters
+from .._logging import Redacted
 
 __all__ = ["ResourceCollection", "CollectionManager", "merge_dicts", "collection_classes"]
 
@@ -81,11 +82,12 @@ class ResourceCollection:
         name = self._py_operation_name
         pages: Any
         if client.can_paginate(name):
-            log.debug("Calling paginated %s:%s with %r", self._parent.meta.service_name, name, params)
+            log.debug("Calling paginated %s:%s with %r", self._parent.meta.service_name, name,
+                      Redacted.call(client, name, params))
             pages = client.get_paginator(name).paginate(
                 PaginationConfig={"MaxItems": limit, "PageSize": page_size}, **params)
         else:
-            log.debug("Calling %s:%s with %r", self._parent.meta.service_name, name, params)
+            log.debug("Calling %s:%s with %r", self._parent.meta.service_name, name, Redacted.call(client, name, params))
             pages = [getattr(client, name)(**params)]
         count = 0
         for page in pages:
