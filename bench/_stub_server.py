@@ -3,19 +3,27 @@
 Run as a separate process (so its CPU is not charged to the client being measured):
 ``python bench/_stub_server.py`` prints the port it listens on, then serves until killed.
 
-HTTP/1.1 keep-alive, one thread per connection, canned JSON answers chosen by the
-``X-Amz-Target`` header. Each response is written with a single ``sendall`` and
-TCP_NODELAY is set, so no Nagle / delayed-ACK stalls distort the timings.
+HTTP/1.1 keep-alive, one thread per connection, canned answers: JSON chosen by the
+``X-Amz-Target`` header (SQS, DynamoDB), S3 REST-XML by method and path (PutObject,
+GetObject, ListObjectsV2 pages), STS query-XML by the ``Action`` form field. Each
+response is written with a single ``sendall`` and TCP_NODELAY is set, so no Nagle /
+delayed-ACK stalls distort the timings.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import socket
 import socketserver
 import sys
 import uuid
+import zlib
+from urllib.parse import parse_qs, unquote, urlsplit
 
+Answer = tuple[int, list[tuple[str, str]], bytes]
+
+_JSON = [("Content-Type", "application/x-amz-json-1.0")]
 _GET_ITEM = json.dumps({
     "Item": {
         "pk": {"S": "user#42"},
@@ -26,18 +34,108 @@ _GET_ITEM = json.dumps({
     }
 }).encode()
 
+# GetObject serves this 1 KiB body, with the CRC32 S3 would store for it.
+OBJECT = bytes(range(256)) * 4
+_OBJECT_CRC32 = base64.b64encode(zlib.crc32(OBJECT).to_bytes(4, "big")).decode()
+_OBJECT_ETAG = f'"{hashlib.md5(OBJECT).hexdigest()}"'
 
-def _answer(target: str, body: bytes) -> bytes:
+# Pagination: this many items in all, served in pages of PAGE_SIZE with continuation tokens.
+TOTAL_ITEMS = 10_000
+PAGE_SIZE = 1_000
+
+
+def _scan_page(body: bytes) -> bytes:
+    """DynamoDB Scan: PAGE_SIZE items from after ExclusiveStartKey, LastEvaluatedKey while more."""
+    start_key = json.loads(body or b"{}").get("ExclusiveStartKey")
+    start = int(start_key["pk"]["S"].split("#")[1]) + 1 if start_key else 0
+    end = min(start + PAGE_SIZE, TOTAL_ITEMS)
+    page: dict[str, object] = {
+        "Items": [{"pk": {"S": f"item#{i}"}, "n": {"N": str(i)}} for i in range(start, end)],
+        "Count": end - start, "ScannedCount": end - start,
+    }
+    if end < TOTAL_ITEMS:
+        page["LastEvaluatedKey"] = {"pk": {"S": f"item#{end - 1}"}}
+    return json.dumps(page).encode()
+
+
+def _json_answer(target: str, body: bytes) -> Answer:
     if target.endswith(".SendMessage"):
         # botocore checks MD5OfMessageBody, so it must be right.
         message = json.loads(body or b"{}").get("MessageBody", "")
-        return json.dumps({
+        payload = json.dumps({
             "MD5OfMessageBody": hashlib.md5(message.encode("utf-8")).hexdigest(),
             "MessageId": str(uuid.uuid4()),
         }).encode()
+        return 200, _JSON, payload
     if target.endswith(".GetItem"):
-        return _GET_ITEM
-    return b"{}"
+        return 200, _JSON, _GET_ITEM
+    if target.endswith(".Scan"):
+        return 200, _JSON, _scan_page(body)
+    return 200, _JSON, b"{}"
+
+
+def _sts_answer(body: bytes) -> Answer:
+    action = parse_qs(body.decode()).get("Action", [""])[0]
+    if action != "GetCallerIdentity":
+        return 400, [("Content-Type", "text/xml")], b"<ErrorResponse/>"
+    xml = (
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        "<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/bench</Arn>"
+        "<UserId>AIDABENCHMARKUSER</UserId><Account>123456789012</Account></GetCallerIdentityResult>"
+        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+        "</GetCallerIdentityResponse>"
+    )
+    return 200, [("Content-Type", "text/xml")], xml.encode()
+
+
+def _list_objects_page(bucket: str, query: dict[str, list[str]]) -> bytes:
+    """ListObjectsV2: PAGE_SIZE keys after the continuation token (the next index)."""
+    start = int(query.get("continuation-token", ["0"])[0])
+    end = min(start + PAGE_SIZE, TOTAL_ITEMS)
+    more = end < TOTAL_ITEMS
+    contents = "".join(
+        f"<Contents><Key>key-{i:06d}</Key><LastModified>2026-01-02T03:04:05.000Z</LastModified>"
+        f'<ETag>"{i:032x}"</ETag><Size>{i}</Size><StorageClass>STANDARD</StorageClass></Contents>'
+        for i in range(start, end)
+    )
+    token = f"<ContinuationToken>{start}</ContinuationToken>" if start else ""
+    following = f"<NextContinuationToken>{end}</NextContinuationToken>" if more else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+        f"<Name>{bucket}</Name><Prefix></Prefix><KeyCount>{end - start}</KeyCount>"
+        f"<MaxKeys>{PAGE_SIZE}</MaxKeys><IsTruncated>{'true' if more else 'false'}</IsTruncated>"
+        f"{token}{contents}{following}</ListBucketResult>"
+    ).encode()
+
+
+def _s3_answer(method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
+    """Path-style S3: PUT/GET /bucket/key, GET /bucket?list-type=2."""
+    parts = urlsplit(target)
+    bucket, _, key = unquote(parts.path).lstrip("/").partition("/")
+    meta = [("x-amz-request-id", uuid.uuid4().hex[:16].upper()), ("x-amz-id-2", "stub")]
+    if method == "PUT" and key:
+        out = [*meta, ("ETag", f'"{hashlib.md5(body).hexdigest()}"')]
+        # S3 echoes the flexible checksum it verified; the stub checks it as S3 would.
+        for name, value in headers.items():
+            if name.startswith("x-amz-checksum-") and name != "x-amz-checksum-type":
+                if name == "x-amz-checksum-crc32":
+                    expected = base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+                    if value != expected:
+                        return 400, [("Content-Type", "application/xml")], b"<Error><Code>BadDigest</Code></Error>"
+                out.append((name, value))
+                out.append(("x-amz-checksum-type", "FULL_OBJECT"))
+        return 200, out, b""
+    if method == "GET" and key:
+        out = [*meta, ("Content-Type", "binary/octet-stream"), ("ETag", _OBJECT_ETAG),
+               ("Last-Modified", "Fri, 02 Jan 2026 03:04:05 GMT"), ("Accept-Ranges", "bytes")]
+        if headers.get("x-amz-checksum-mode", "").upper() == "ENABLED":
+            out += [("x-amz-checksum-crc32", _OBJECT_CRC32), ("x-amz-checksum-type", "FULL_OBJECT")]
+        return 200, out, OBJECT
+    if method == "GET":
+        query = parse_qs(parts.query, keep_blank_values=True)
+        return 200, [*meta, ("Content-Type", "application/xml")], _list_objects_page(bucket, query)
+    return 405, meta, b""
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -56,32 +154,31 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             if request_line in (b"\r\n", b"\n"):
                 continue
-            length = 0
-            target = ""
-            close = False
+            method, target, _ = request_line.decode("latin-1").split(" ", 2)
+            headers: dict[str, str] = {}
             while True:
                 line = rfile.readline(65537)
                 if line in (b"\r\n", b"\n", b""):
                     break
                 name, _, value = line.decode("latin-1").partition(":")
-                name = name.strip().lower()
-                if name == "content-length":
-                    length = int(value.strip())
-                elif name == "x-amz-target":
-                    target = value.strip()
-                elif name == "connection" and value.strip().lower() == "close":
-                    close = True
+                headers[name.strip().lower()] = value.strip()
+            length = int(headers.get("content-length", "0"))
+            if length and headers.get("expect", "").lower() == "100-continue":
+                self.connection.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")  # as S3 does
             body = rfile.read(length) if length else b""
-            payload = _answer(target, body)
-            head = (
-                "HTTP/1.1 200 OK\r\n"
-                "Content-Type: application/x-amz-json-1.0\r\n"
-                f"x-amzn-requestid: {uuid.uuid4()}\r\n"
-                f"Content-Length: {len(payload)}\r\n"
-                "\r\n"
-            ).encode("latin-1")
-            self.connection.sendall(head + payload)
-            if close:
+            if "x-amz-target" in headers:
+                status, extra, payload = _json_answer(headers["x-amz-target"], body)
+            elif method == "POST" and target.split("?")[0] == "/":
+                status, extra, payload = _sts_answer(body)
+            else:
+                status, extra, payload = _s3_answer(method, target, headers, body)
+            head = [f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}"]
+            head += [f"{name}: {value}" for name, value in extra]
+            if not any(name.lower().startswith("x-amz") for name, _ in extra):
+                head.append(f"x-amzn-requestid: {uuid.uuid4()}")
+            head.append(f"Content-Length: {len(payload)}")
+            self.connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + payload)
+            if headers.get("connection", "").lower() == "close":
                 return
 
 

@@ -28,6 +28,19 @@ PROBE = os.path.join(HERE, "_probe.py")
 STUB = os.path.join(HERE, "_stub_server.py")
 LIBS = ("boto3", "squall")
 SERVICES = ("sqs", "dynamodb", "ec2")
+# Per-call probes (bench/_probe.py ``call <kind>``) and their row labels.
+CALLS = (
+    ("sqs", "sqs.send_message"),
+    ("dynamodb", "dynamodb.get_item"),
+    ("s3_put", "s3.put_object, 1 KiB, new key"),
+    ("s3_get", "s3.get_object, 1 KiB read, new key"),
+    ("sts", "sts.get_caller_identity"),
+)
+# Paginate probes: every page of 10,000 items from the stub, 1,000 per page.
+PAGINATE = (
+    ("dynamodb", "dynamodb.scan (10 pages)"),
+    ("s3", "s3.list_objects_v2 (10 pages)"),
+)
 
 
 @dataclass(frozen=True)
@@ -43,9 +56,10 @@ class Row:
 
 
 class Bench:
-    def __init__(self, repeats: int, calls: int, workdir: str) -> None:
+    def __init__(self, repeats: int, calls: int, workdir: str, rounds: int = 5) -> None:
         self.repeats = repeats
         self.calls = calls
+        self.rounds = rounds  # full paginations timed per paginate probe
         self.env = _probe_env(workdir)
 
     def probe(self, lib: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -108,7 +122,7 @@ def run(bench: Bench, progress: Callable[[str], None]) -> list[Row]:
 
     # Warm-up: byte-compile both libraries and fill squall's model cache.
     for lib in LIBS:
-        for service in SERVICES:
+        for service in (*SERVICES, "s3", "sts"):
             bench.probe(lib, "client", service, "1")
 
     progress("import")
@@ -144,12 +158,20 @@ def run(bench: Bench, progress: Callable[[str], None]) -> list[Row]:
         m = bench.median(("memory", "dynamodb", mode), lambda r: r, 1)
         add(f"memory per dynamodb client, {label}", "bytes", m, "bytes")
 
+    progress("client with a full Config")
+    m = bench.median(("config_client", "s3"), lambda r: r)
+    add("client with a full Config, first in process: s3", "time", m, "first")
+    add("client with a full Config, later from the same Session: s3", "time", m, "later")
+
     progress("CPU per call")
     stub, port = _start_stub()
     try:
-        for service, op in (("sqs", "send_message"), ("dynamodb", "get_item")):
-            m = bench.median(("call", service, str(port), str(bench.calls)), lambda r: r)
-            add(f"CPU per call: {service}.{op}", "time", m, "cpu")
+        for kind, label in CALLS:
+            m = bench.median(("call", kind, str(port), str(bench.calls)), lambda r: r)
+            add(f"CPU per call: {label}", "time", m, "cpu")
+        for service, label in PAGINATE:
+            m = bench.median(("paginate", service, str(port), str(bench.rounds)), lambda r: r)
+            add(f"CPU to paginate 10,000 items: {label}", "time", m, "cpu")
         for service in ("sqs", "dynamodb"):
             m = bench.median(("first_call", service, str(port)), lambda r: r)
             add(f"fresh process to first answered call (import + Session + client + call): {service}",
@@ -205,7 +227,7 @@ def main() -> None:
     workdir = tempfile.mkdtemp(prefix="squall-bench-")
     start = time.perf_counter()
     try:
-        rows = run(Bench(repeats, calls, workdir), lambda msg: print(msg, file=sys.stderr, flush=True))
+        rows = run(Bench(repeats, calls, workdir, rounds=2 if args.quick else 5), lambda msg: print(msg, file=sys.stderr, flush=True))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     elapsed = time.perf_counter() - start
