@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "AliasConflictParameterError",
     "BotoCoreError", "SquallError", "DataNotFoundError", "UnknownServiceError",
     "UnknownRegionError", "ApiVersionNotFoundError", "HTTPClientError", "ConnectionError",
     "EndpointConnectionError", "SSLError", "ConnectionClosedError", "ReadTimeoutError",
@@ -236,6 +237,13 @@ class InvalidRegionError(ValidationError, ValueError):
 
 class ParamValidationError(SquallError):
     fmt = "Parameter validation failed:\n{report}"
+
+
+class AliasConflictParameterError(ValidationError):
+    fmt = (
+        "Parameter '{original}' and its alias '{alias}' were provided "
+        "for operation {operation}.  Only one of them may be used."
+    )
 
 
 class UnknownServiceStyle(SquallError):

@@ -324,7 +324,8 @@ def build_response(case: Case, operation: OperationModel) -> HttpResponse:
             body = base64.b64decode(body)
     else:
         body = b"<xml/>" if case.protocol == "query" else b""
-    return HttpResponse(status_code=raw["status_code"], headers=headers, body=body)
+    return HttpResponse(status_code=raw["status_code"], headers=headers, body=body,
+                        wire_names=tuple(raw.get("headers", {})))
 
 
 def normalise(value: Any) -> Any:

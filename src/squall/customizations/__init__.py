@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import importlib
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from ..http import HttpResponse, SerializedRequest
+from ..http import HttpRequest, HttpResponse, SerializedRequest
 from ..models import OperationModel, ServiceModel
 
 __all__ = ["Customizations", "for_service", "chain", "customized_model"]
@@ -30,6 +30,15 @@ class Customizations:
     endpoint_params: Callable[[OperationModel, Params, dict[str, Any]], dict[str, Any]] | None = None
     # After serialization: headers/body the wire needs (checksums, versions, ...).
     after_serialize: Callable[[OperationModel, Params, SerializedRequest], SerializedRequest] | None = None
+    # The request as it will be signed (URL joined, headers set): move the host, change the
+    # method (botocore's request-created handlers).
+    before_sign: Callable[[OperationModel, Params, HttpRequest], HttpRequest] | None = None
+    # Operations whose request carries a URL presigned for another region (EC2 CopySnapshot,
+    # RDS & co. with SourceRegion): (op, params, client region) -> None, or the parameters
+    # to send plus the presign plan (see customizations._cross_region).
+    cross_region_presign: Callable[[OperationModel, Params, str | None], Any] | None = None
+    # Headers a presigned URL of the operation does not sign (operation -> header names).
+    presign_drops_headers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Operations sent unsigned although the service signs (e.g. STS AssumeRoleWithWebIdentity).
     unsigned_operations: frozenset[str] = frozenset()
     # Before parsing: reinterpret the raw answer (e.g. an error hidden in a 200).
@@ -39,6 +48,13 @@ class Customizations:
     after_parse: Callable[[OperationModel, Params, HttpResponse, dict[str, Any]], dict[str, Any]] | None = None
     # Parsed error dict -> the code used to pick the modelled exception class.
     error_class_code: Callable[[Mapping[str, Any]], str | None] | None = None
+    # The client class's surface, as botocore's creating-client-class and getattr handlers
+    # shape it: methods added (name -> function taking the client first), methods removed
+    # (operations Python clients cannot call: HTTP/2 bidirectional streams), and old method
+    # names still answered though not listed by dir() (old name -> method name).
+    client_methods: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    removed_methods: frozenset[str] = frozenset()
+    method_aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 NONE = Customizations()
@@ -57,6 +73,22 @@ _REGISTRY: Mapping[str, str] = {
     "cognito-identity": "cognito_identity",
     "s3": "s3",
     "s3control": "s3control",
+    "mturk": "mturk",
+    "socialmessaging": "socialmessaging",
+    "cloudwatch": "cloudwatch",
+    "lexv2-runtime": "lexv2_runtime",
+    "qbusiness": "qbusiness",
+    "bedrock-runtime": "bedrock_runtime",
+    "connecthealth": "connecthealth",
+    "polly": "polly",
+    "rds": "rds",
+    "neptune": "neptune",
+    "docdb": "docdb",
+    "dsql": "dsql",
+    "logs": "logs",
+    "cloudsearchdomain": "cloudsearchdomain",
+    "machinelearning": "machinelearning",
+    "sso-oidc": "sso_oidc",
 }
 
 

@@ -25,3 +25,23 @@ def decode_quoted_json(value: Any) -> Any:
         return json.loads(unquote(value))
     except (ValueError, TypeError):
         return value
+
+
+def parameter_alias(original: str, alias: str) -> Callable[[OperationModel, Mapping[str, Any]], Mapping[str, Any]]:
+    """A before-parameter-build hook accepting ``alias`` for the member ``original`` (a
+    Python keyword such as ``from``, or an old name) where the operation models it."""
+    from ..exceptions import AliasConflictParameterError
+
+    def rename(op: OperationModel, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        if alias not in params:
+            return params
+        shape = op.input_shape
+        if shape is None or original not in shape.members:
+            return params
+        if original in params:
+            raise AliasConflictParameterError(original=original, alias=alias, operation=op.name)
+        renamed = {k: v for k, v in params.items() if k != alias}
+        renamed[original] = params[alias]
+        return renamed
+
+    return rename

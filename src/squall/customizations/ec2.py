@@ -1,8 +1,6 @@
-"""EC2: base64-encoded user data on RunInstances; decoded console output.
-
-Not applied yet: the presigned URL botocore adds to cross-region CopySnapshot (it needs
-presigning inside the flow); pass ``PresignedUrl`` yourself meanwhile.
-"""
+"""EC2: base64-encoded user data on RunInstances; decoded console output; the
+``PresignedUrl``/``DestinationRegion`` of a cross-region CopySnapshot; ``Filter`` also
+accepted as ``Filters`` (botocore's parameter alias)."""
 from __future__ import annotations
 
 import base64
@@ -11,7 +9,9 @@ from typing import Any, Mapping
 from ..http import HttpResponse
 from ..models import OperationModel
 from . import Customizations
-from ._util import by_operation
+from ._cross_region import ec2_presign
+from . import chain
+from ._util import by_operation, parameter_alias
 
 
 def encode_user_data(op: OperationModel, params: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -32,6 +32,9 @@ def decode_console_output(op: OperationModel, params: Mapping[str, Any], respons
 
 
 CUSTOMIZATIONS = Customizations(
-    before_parameter_build=by_operation({"RunInstances": encode_user_data}),
+    before_parameter_build=chain(
+        parameter_alias("Filter", "Filters"), by_operation({"RunInstances": encode_user_data}),
+    ),
     after_parse=by_operation({"GetConsoleOutput": decode_console_output}),
+    cross_region_presign=ec2_presign,
 )

@@ -119,6 +119,9 @@ def before_parameter_build(op: OperationModel, params: Mapping[str, Any]) -> Map
     return out
 
 
+_XML_ESCAPED = frozenset({"DeleteObjects", "PutBucketLifecycleConfiguration"})
+
+
 def after_serialize(op: OperationModel, params: Mapping[str, Any], request: SerializedRequest) -> SerializedRequest:
     # Uploads ask the server to accept the body before sending it, as botocore does for
     # PutObject/UploadPart bodies and any other PUT/POST with a file-like body.
@@ -126,6 +129,10 @@ def after_serialize(op: OperationModel, params: Mapping[str, Any], request: Seri
         return request
     if (op.name in ("PutObject", "UploadPart") and "Body" in params) or hasattr(request.body, "read"):
         return request.with_headers({"Expect": "100-continue"})
+    if op.name in _XML_ESCAPED and isinstance(request.body, bytes):
+        # Keys and prefixes may hold CR/LF, which an XML parser would normalise: send
+        # them as character references (botocore's escape_xml_payload).
+        return request.replace(body=request.body.replace(b"\r", b"&#xD;").replace(b"\n", b"&#xA;"))
     return request
 
 

@@ -173,7 +173,7 @@ class H1Pool:
                 # whole body: read that answer if there is one, as urllib3 does.
                 send_error = e
             try:
-                status, response_headers, data, keep = _read_response(conn.rfile, request.method)
+                status, response_headers, data, keep, names = _read_response(conn.rfile, request.method)
             except socket.timeout as e:
                 raise errors.ReadTimeoutError(endpoint_url=url, error=e) from e
             except (OSError, H1Error) as e:
@@ -188,7 +188,7 @@ class H1Pool:
             self._checkin(key, conn)
         else:
             conn.close()
-        return HttpResponse(status_code=status, headers=response_headers, body=data)
+        return HttpResponse(status_code=status, headers=response_headers, body=data, wire_names=names)
 
 
 # http.client's patterns against header injection, checked before anything is sent.
@@ -231,8 +231,9 @@ def _readline(rfile: Any) -> bytes:
     return line
 
 
-def _read_response(rfile: Any, method: str) -> tuple[int, dict[str, str], bytes, bool]:
-    """(status, lower-cased headers with repeats joined by ", ", body, reusable)."""
+def _read_response(rfile: Any, method: str) -> tuple[int, dict[str, str], bytes, bool, list[str]]:
+    """(status, lower-cased headers with repeats joined by ", ", body, reusable, the
+    header names as sent)."""
     while True:
         line = _readline(rfile)
         if not line:
@@ -242,16 +243,17 @@ def _read_response(rfile: Any, method: str) -> tuple[int, dict[str, str], bytes,
         if not version.startswith("HTTP/") or len(code) != 3 or not code.isdigit():
             raise H1Error(f"bad status line {line!r}")
         status = int(code)
-        headers = _read_headers(rfile)
+        names: list[str] = []
+        headers = _read_headers(rfile, names)
         if status >= 200 or status == 101:
             break  # 100 Continue and other interim responses are skipped
     connection = headers.get("connection", "").lower()
     keep = (version == "HTTP/1.1" and "close" not in connection) or \
         (version == "HTTP/1.0" and "keep-alive" in connection)
     if method == "HEAD" or status in _NO_BODY_STATUS or 100 <= status < 200:
-        return status, headers, b"", keep
+        return status, headers, b"", keep, names
     if "chunked" in headers.get("transfer-encoding", "").lower():
-        return status, headers, _read_chunked(rfile), keep
+        return status, headers, _read_chunked(rfile), keep, names
     length = headers.get("content-length")
     if length is not None:
         try:
@@ -261,11 +263,12 @@ def _read_response(rfile: Any, method: str) -> tuple[int, dict[str, str], bytes,
         data = rfile.read(size) if size > 0 else b""
         if len(data) < size:
             raise H1Error(f"IncompleteRead({len(data)} bytes read, {size - len(data)} more expected)")
-        return status, headers, data, keep
-    return status, headers, rfile.read(), False  # delimited by the server closing
+        return status, headers, data, keep, names
+    return status, headers, rfile.read(), False, names  # delimited by the server closing
 
 
-def _read_headers(rfile: Any) -> dict[str, str]:
+def _read_headers(rfile: Any, names: list[str]) -> dict[str, str]:
+    """Lower-cased names (repeats joined by ", "); ``names`` gets each name as sent."""
     headers: dict[str, str] = {}
     last: str | None = None
     for _ in range(_MAX_HEADERS + 1):
@@ -279,7 +282,9 @@ def _read_headers(rfile: Any) -> dict[str, str]:
         name, sep, value = text.partition(":")
         if not sep:
             raise H1Error(f"bad header line {line!r}")
-        last = name.strip().lower()
+        wire = name.strip()
+        names.append(wire)
+        last = wire.lower()
         value = value.lstrip(" \t").rstrip("\r\n")
         headers[last] = f"{headers[last]}, {value}" if last in headers else value
     raise H1Error(f"got more than {_MAX_HEADERS} headers")

@@ -507,11 +507,12 @@ class Urllib3Transport:
             response_headers = {k.lower(): v for k, v in raw.headers.itermerged()}
             if stream:
                 return HttpResponse(status_code=raw.status, headers=response_headers,
-                                    body=b"", stream=Urllib3ResponseStream(raw, url))
+                                    body=b"", stream=Urllib3ResponseStream(raw, url), wire_names=raw.headers)
             # Read here rather than via preload_content, which skips chunked bodies.
             data = raw.read(decode_content=False)
             raw.release_conn()
-            return HttpResponse(status_code=raw.status, headers=response_headers, body=data)
+            return HttpResponse(status_code=raw.status, headers=response_headers, body=data,
+                                wire_names=raw.headers)  # iterates the names as sent
         except u3.SSLError as e:
             raise errors.SSLError(endpoint_url=url, error=e) from e
         except (u3.NewConnectionError, _lib().socket.gaierror) as e:

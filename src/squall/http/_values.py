@@ -62,6 +62,9 @@ class HttpResponse:
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
     stream: Any = None
+    # The header names as received (any case, repeats allowed), when the transport kept
+    # them: only a prefixed header map (``location: headers``) returns names in wire case.
+    wire_names: Iterable[str] | None = None
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import quote
 
 from ..exceptions import ParamValidationError
@@ -255,11 +255,16 @@ def parse_header_value(shape: Shape, text: str,
     return text
 
 
-def parse_header_map(shape: Shape, headers: Mapping[str, str]) -> dict[str, str]:
-    """A ``location: headers`` member: every header with the prefix, prefix removed."""
+def parse_header_map(shape: Shape, headers: Mapping[str, str],
+                     wire_names: Iterable[str] | None = None) -> dict[str, str]:
+    """A ``location: headers`` member: every header with the prefix, prefix removed; keys
+    keep the case the server sent when ``wire_names`` has it (as botocore's do)."""
     prefix = shape.serialization.get("name", "").lower()
-    return {name[len(prefix):]: value for name, value in headers.items()
-            if name.lower().startswith(prefix)}
+    if wire_names is None:
+        return {name[len(prefix):]: value for name, value in headers.items()
+                if name.lower().startswith(prefix)}
+    return {name[len(prefix):]: headers[name.lower()] for name in wire_names
+            if name.lower().startswith(prefix) and name.lower() in headers}
 
 
 def parse_rest_attributes(shape: Shape, response: HttpResponse,
@@ -274,7 +279,7 @@ def parse_rest_attributes(shape: Shape, response: HttpResponse,
         if location == "statusCode":
             parsed[name] = response.status_code
         elif location == "headers":
-            parsed[name] = parse_header_map(member, headers)
+            parsed[name] = parse_header_map(member, headers, response.wire_names)
         elif location == "header":
             header = member.serialization.get("name", name).lower()
             if header in headers:

@@ -169,6 +169,7 @@ def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
                 op_name, py_name, f"Calls the {service_model.service_id} {op_name} operation."
             )
         attrs["_PY_TO_OP_NAME"] = mapping
+        _apply_surface_quirks(service_model, attrs)
         if service_model.service_name == "s3":  # as botocore: the POST form upload is S3's alone
             from .presign import generate_presigned_post
 
@@ -180,3 +181,26 @@ def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
         cls = type(class_name, (BaseClient,), attrs)
         _classes[key] = (service_model, cls)
         return cls
+
+
+def _apply_surface_quirks(service_model: ServiceModel, attrs: dict[str, Any]) -> None:
+    """Methods a service's customizations add, remove or answer under an old name
+    (``_PY_TO_OP_NAME`` keeps every operation, as botocore's mapping does)."""
+    from ..customizations import for_service
+
+    quirks = for_service(service_model.service_name)
+    for name in quirks.removed_methods:
+        attrs.pop(name, None)
+    attrs.update(quirks.client_methods)
+    if quirks.method_aliases:
+        attrs["__getattr__"] = _alias_lookup(quirks.method_aliases)
+
+
+def _alias_lookup(aliases: Mapping[str, str]) -> Callable[[Any, str], Any]:
+    def __getattr__(self: Any, name: str) -> Any:
+        actual = aliases.get(name)
+        if actual is None:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return getattr(self, actual)
+
+    return __getattr__

@@ -54,3 +54,6 @@ class ClientContext:
     # (customizations.s3_redirect) and S3 Express sessions (customizations.s3_express)
     s3_regions: Any = None
     s3_express: Any = None
+    # () -> the X-Amzn-Trace-Id value for this call, read from the environment at call
+    # time inside AWS Lambda (botocore's recursion detection); None: never
+    trace_header: Callable[[], str | None] | None = None

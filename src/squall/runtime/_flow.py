@@ -161,17 +161,25 @@ def call_flow(
             ctx = replace(ctx, resolve_endpoint=override)
     params = stream_params(op, api_params)  # an iterable Body becomes a one-shot reader
     params = _checksums.with_validation_mode(op, params, ctx.payload.response_checksum_validation)
+    quirks = ctx.customizations
+    if quirks.cross_region_presign is not None:  # EC2/RDS copies carry a URL signed elsewhere
+        params = yield from _cross_region_params(ctx, op, params)
     request, endpoint = prepare_request(ctx, op, params)
     signing = _signing_properties(ctx, endpoint)
     request = _prepare_payload(ctx, op, params, request, signing)
+    if quirks.before_sign is not None:
+        request = quirks.before_sign(op, params, request)
+    if ctx.trace_header is not None and (trace := ctx.trace_header()) and request.header("X-Amzn-Trace-Id") is None:
+        request = request.with_headers({"X-Amzn-Trace-Id": trace})
+    if op.raw.get("endpointoperation"):  # DescribeEndpoints names the API version it speaks
+        request = request.with_headers({"x-amz-api-version": ctx.service_model.api_version})
     if hooks:
         prepared = hooks.after_serialization(info, request)
         if isinstance(prepared, Short):  # a handler answered instead of the service
             return _short_answer(ctx, op, operation_name, prepared, hooks, info)
         request = prepared
     validate_with = _checksums.response_algorithms(op, params)
-    quirks = ctx.customizations
-    unsigned = ctx.unsigned or op.name in quirks.unsigned_operations
+    unsigned = ctx.unsigned or op.name in quirks.unsigned_operations or _modelled_unsigned(op)
     if unsigned and signing["s3"] and signing["payload"] == "trailer":  # S3 wants it even unsigned
         request = request.with_headers({"X-Amz-Content-SHA256": STREAMING_UNSIGNED_PAYLOAD_TRAILER})
     stream_output = op.has_streaming_output or op.has_event_stream_output
@@ -277,6 +285,34 @@ def call_flow(
             call.succeeded()
             return parsed
         raise error_class(parsed, operation_name)
+
+
+def _modelled_unsigned(op: OperationModel) -> bool:
+    """Operations modelled without auth (``authtype: none``, or noAuth as the first of
+    ``auth``) go unsigned, as botocore's operation-specific signer decides."""
+    raw = op.raw
+    if raw.get("authtype") == "none":
+        return True
+    auth = raw.get("auth")
+    return bool(auth) and auth[0] == "smithy.api#noAuth"
+
+
+def _cross_region_params(ctx: ClientContext, op: OperationModel,
+                         params: Mapping[str, Any]) -> Generator[Effect, Any, Mapping[str, Any]]:
+    """The parameters to send, with the presigned URL of the source region if one is due."""
+    params = _fill_idempotency_tokens(op, params)  # the URL and the call carry the same token
+    plan = ctx.customizations.cross_region_presign(op, params, ctx.region_name)  # type: ignore[misc]
+    if plan is None:
+        return params
+    if plan.url_member is None or ctx.unsigned:
+        return plan.send_params  # type: ignore[no-any-return]
+    credentials = yield GetCredentials()
+    if credentials is None:
+        return plan.send_params  # type: ignore[no-any-return]
+    from ._cross_region import presigned_url
+
+    url = presigned_url(ctx, op, plan, credentials, ctx.clock())
+    return {**plan.send_params, plan.url_member: url, **plan.send_after}
 
 
 def _short_answer(ctx: ClientContext, op: OperationModel, operation_name: str, answer: Short,

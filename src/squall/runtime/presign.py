@@ -147,7 +147,8 @@ def _prepare(client: "BaseClient", op: OperationModel, params: Mapping[str, Any]
     if _is_s3(ctx) and _use_global_endpoint(client, op, params):
         ctx = _with_builtins(ctx, {"AWS::Region": "aws-global", "AWS::S3::UseGlobalEndpoint": True})
     request, endpoint = prepare_request(ctx, op, params)
-    return request.without_headers(*_CALL_ONLY_HEADERS), endpoint
+    dropped = ctx.customizations.presign_drops_headers.get(op.name, ())  # e.g. Polly's Content-Type
+    return request.without_headers(*_CALL_ONLY_HEADERS, *dropped), endpoint
 
 
 def _is_unsigned(op: OperationModel) -> bool:
