@@ -231,14 +231,8 @@ def test_self_referencing_source_profile_with_static_keys_is_allowed(tmp_path, m
 
 # -- aws_account_id and account_id_endpoint_mode reach the endpoint rules ------------------
 
-def _squall_endpoint(client) -> str:
-    from squall.runtime._flow import prepare_request
-
-    op = client._context.service_model.operation_model("ListTables")
-    return prepare_request(client._context, op, {})[1].url
-
-
 def _botocore_endpoint(client) -> str:
+    """The URL a ListTables call goes to (the account id is read per call, from its credentials)."""
     class Captured(Exception):
         pass
 
@@ -249,6 +243,9 @@ def _botocore_endpoint(client) -> str:
     with pytest.raises(Captured) as info:
         client.list_tables()
     return str(info.value).rstrip("/")
+
+
+_squall_endpoint = _botocore_endpoint  # squall's clients take the same before-send handler
 
 
 @pytest.mark.parametrize("mode", [None, "preferred", "disabled", "required"])
@@ -279,8 +276,35 @@ def test_account_id_from_env_and_session_argument(tmp_path, monkeypatch) -> None
 
 
 def test_no_credentials_at_client_creation_is_not_an_error(tmp_path, monkeypatch) -> None:
-    client = squall.session.Session(region_name="us-east-1").client("dynamodb")
-    assert _squall_endpoint(client) == "https://dynamodb.us-east-1.amazonaws.com"
+    from squall.runtime._flow import prepare_request
+
+    session = squall.session.Session(region_name="us-east-1")
+    client = session.client("dynamodb")
+    assert session._credentials is None and session._chain is None  # nothing resolved yet
+    op = client._context.service_model.operation_model("ListTables")
+    assert prepare_request(client._context, op, {})[1].url == "https://dynamodb.us-east-1.amazonaws.com"
+    with pytest.raises(squall.exceptions.NoCredentialsError):  # the call reports it, when it signs
+        client.list_tables()
+
+
+@pytest.mark.parametrize("mode", [None, "preferred", "disabled", "required"])
+@pytest.mark.parametrize("explicit", [False, True])
+def test_dynamodb_endpoint_url_shown_as_boto3_and_client_resolves_no_credentials(mode, explicit, tmp_path, monkeypatch) -> None:
+    import boto3
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAACCOUNTEXAMPLE01")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    monkeypatch.setenv("AWS_ACCOUNT_ID", "444455556666")
+    if mode is not None:
+        monkeypatch.setenv("AWS_ACCOUNT_ID_ENDPOINT_MODE", mode)
+    keys = {"aws_access_key_id": "AKID", "aws_secret_access_key": "s", "aws_account_id": "111122223333"} \
+        if explicit else {}
+    session = squall.session.Session(region_name="us-east-1")
+    ours = session.client("dynamodb", **keys)
+    theirs = boto3.session.Session(region_name="us-east-1").client("dynamodb", **keys)
+    assert ours.meta.endpoint_url == theirs.meta.endpoint_url == "https://dynamodb.us-east-1.amazonaws.com"
+    assert session._credentials is None  # made without resolving the Session's credentials
+    assert _squall_endpoint(ours) == _botocore_endpoint(theirs)
 
 
 def test_missing_aws_credential_file_fails_like_botocore(tmp_path, monkeypatch) -> None:

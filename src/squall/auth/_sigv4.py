@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, Mapping

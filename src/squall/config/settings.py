@@ -17,7 +17,7 @@ so one bad key does not break settings nobody uses (botocore is lazy the same wa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import Any
 
 from ..exceptions import InvalidDefaultsMode, InvalidSettingError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Generator, Mapping, Protocol, Union
 

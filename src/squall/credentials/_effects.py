@@ -7,7 +7,7 @@ with blocking I/O; an asyncio driver can run the same flows without blocking its
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import TYPE_CHECKING, Any, Callable, Generator, Mapping, TypeVar
 
 from ..http import HttpRequest

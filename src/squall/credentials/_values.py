@@ -1,7 +1,7 @@
 """Credential values. Secrets never appear in a repr, str or log line."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from datetime import datetime
 from typing import NamedTuple
 

@@ -7,7 +7,7 @@ botocore). Nothing is called until the credentials are first used.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import Any, Callable, Mapping
 
 from ..config.profiles import Section

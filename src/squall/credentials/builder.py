@@ -19,7 +19,7 @@ given. Nothing is fetched until the chain is resolved.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import Mapping
 
 from ..config.profiles import Section

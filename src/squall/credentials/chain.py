@@ -8,7 +8,7 @@ message is extended with the providers tried before it and the ones never reache
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 
 from ..exceptions import NoCredentialsError, SquallError
 from ._common import CredentialProvider, Found, Skipped, drive

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import random
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from datetime import datetime, timedelta
 from typing import Callable, Mapping
 from urllib.parse import urlparse

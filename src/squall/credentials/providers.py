@@ -6,7 +6,7 @@ effects returning one of them); the reason is what ``NoCredentialsError`` shows.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import Mapping
 
 from ..config._ini import parse_ini

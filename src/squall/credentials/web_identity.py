@@ -7,7 +7,7 @@ The call is unsigned; the token file is read on every refresh (it is rotated by 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import Any, Mapping
 
 from ..exceptions import CredentialRetrievalError, InvalidConfigError

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import Any, Callable, Mapping
 
 from ..http import HttpRequest, HttpResponse, SerializedRequest

@@ -12,7 +12,7 @@ next rule is tried; like botocore, a tree whose children all miss falls through 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from operator import itemgetter
 from typing import Any, Callable, Mapping, Sequence
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from types import MappingProxyType
 from typing import Any, Mapping
 

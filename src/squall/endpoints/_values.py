@@ -7,7 +7,7 @@ ordinary mutable containers for callers that want to edit one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import Any, Mapping, NoReturn
 
 __all__ = ["Endpoint", "Parameter", "FrozenDict", "FrozenList", "freeze", "thaw"]

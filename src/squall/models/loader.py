@@ -13,7 +13,7 @@ import gzip
 import json
 import os
 import threading
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import Any, Mapping
 
 from ..exceptions import DataNotFoundError, UnknownServiceError

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import Any, Mapping, Protocol
 
 from ..exceptions import SquallError

@@ -6,7 +6,7 @@ The error-code lists and special cases are botocore's (``botocore.retries.standa
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import Mapping
 
 from ..exceptions import (

@@ -1,7 +1,7 @@
 """The answer a retry policy gives after each attempt."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import Any, Mapping
 
 __all__ = ["RetryDecision"]

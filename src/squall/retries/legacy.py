@@ -12,7 +12,7 @@ with no cap.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import Any, Callable, Literal, Mapping
 
 from ..exceptions import ChecksumError

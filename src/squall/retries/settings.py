@@ -9,7 +9,7 @@ with the same error class (and squall adds where the value came from).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import Any, Callable, Literal, Mapping
 
 from ..exceptions import (

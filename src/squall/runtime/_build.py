@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..customizations import for_service

@@ -20,7 +20,8 @@ from __future__ import annotations
 import base64
 import io
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import Any, Mapping
 
 from ..auth.checksums import RESPONSE_PRIORITY, Checksum, b64_digest, new_checksum, supported_algorithms

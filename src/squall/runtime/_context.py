@@ -1,7 +1,7 @@
 """Everything a call needs that is fixed when the client is made (immutable, shareable)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..customizations import NONE as NO_CUSTOMIZATIONS

@@ -5,7 +5,7 @@ exception thrown into it). The sync driver and the asyncio driver run the same f
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 
 from ..http import HttpRequest
 

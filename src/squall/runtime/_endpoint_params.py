@@ -2,14 +2,20 @@
 static and member-bound context params. Pure; the engine memoises resolution."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
+from typing import TYPE_CHECKING, Any, Callable, Generator, Mapping
 
 from ..endpoints import EndpointRuleSet, Partitions
 from ..models import OperationModel, xform_name
-from ._context import ResolvedEndpoint
+from ._context import ClientContext, ResolvedEndpoint
 
-__all__ = ["EndpointInputs", "builtin_values"]
+if TYPE_CHECKING:
+    from ._effects import Effect
+
+__all__ = ["EndpointInputs", "builtin_values", "call_account_id"]
+
+ACCOUNT_ID = "AWS::Auth::AccountId"
+ACCOUNT_ID_MODE = "AWS::Auth::AccountIdEndpointMode"
 
 
 def _search(path: str, params: Mapping[str, Any]) -> Any:
@@ -58,8 +64,8 @@ def builtin_values(
         "AWS::S3Control::UseArnRegion": s3.get("use_arn_region", False),
         "AWS::S3::DisableMultiRegionAccessPoints": s3.get("s3_disable_multiregion_access_points", False),
         "SDK::Endpoint": endpoint_url,
-        "AWS::Auth::AccountId": account_id,
-        "AWS::Auth::AccountIdEndpointMode": account_id_endpoint_mode,
+        ACCOUNT_ID: account_id,
+        ACCOUNT_ID_MODE: account_id_endpoint_mode,
     }
 
 
@@ -72,6 +78,9 @@ class EndpointInputs:
     client_params: Mapping[str, Any]  # from built-ins and client context params
     # a service quirk that rewrites one call's rule-set parameters (S3 path style)
     adjust: Callable[[OperationModel, Mapping[str, Any], dict[str, Any]], dict[str, Any]] | None = None
+    # the rule-set parameter that each call fills from its credentials' account id (as
+    # botocore's deferred AWS::Auth::AccountId); None: the rules take none, or not from them
+    account_id_param: str | None = None
     # operation -> its context parameters that this rule set takes (see _plan)
     _plans: dict[OperationModel, _Plan] = field(default_factory=dict, compare=False, repr=False)
 
@@ -80,20 +89,34 @@ class EndpointInputs:
         cls, ruleset: EndpointRuleSet, partitions: Partitions, builtins: Mapping[str, Any],
         client_context: Mapping[str, Any],
         adjust: Callable[[OperationModel, Mapping[str, Any], dict[str, Any]], dict[str, Any]] | None = None,
+        *, account_id_from_credentials: bool = False,
     ) -> "EndpointInputs":
+        """``account_id_from_credentials``: a signed client whose account-id endpoint mode
+        is not ``disabled`` and whose built-ins carry no account id; each call then
+        reads it from the credentials it signs with (so making the client resolves none)."""
         values: dict[str, Any] = {}
+        account_id_param = None
         for name, param in ruleset.parameters.items():
             if param.built_in is not None and builtins.get(param.built_in) is not None:
                 values[name] = builtins[param.built_in]
+            elif param.built_in == ACCOUNT_ID and account_id_from_credentials:
+                account_id_param = name
             # Config(client_context_params=...) uses botocore's snake_case names.
             for key in (name, xform_name(name)):
                 if key in client_context:
                     values[name] = client_context[key]
-        return cls(ruleset, partitions, values, adjust)
+        if account_id_param in values:
+            account_id_param = None
+        return cls(ruleset, partitions, values, adjust, account_id_param)
 
     def resolve_default(self) -> str:
-        """The endpoint with client-level parameters only (what ``client.meta.endpoint_url`` shows)."""
-        return self.ruleset.resolve(dict(self.client_params), self.partitions).url
+        """What ``client.meta.endpoint_url`` shows: the endpoint for the client-level
+        parameters. As boto3's (from the endpoint catalogue), never an account-id endpoint."""
+        values = dict(self.client_params)
+        for name, param in self.ruleset.parameters.items():
+            if param.built_in == ACCOUNT_ID_MODE:
+                values[name] = "disabled"
+        return self.ruleset.resolve(values, self.partitions).url
 
     def _plan(self, op: OperationModel) -> _Plan:
         """The operation's static, member-bound and JMESPath context parameters that the
@@ -108,8 +131,10 @@ class EndpointInputs:
             ))
         return plan
 
-    def resolve(self, op: OperationModel, params: Mapping[str, Any]) -> ResolvedEndpoint:
+    def resolve(self, op: OperationModel, params: Mapping[str, Any], account_id: str | None = None) -> ResolvedEndpoint:
         values = dict(self.client_params)
+        if account_id is not None and self.account_id_param is not None:
+            values[self.account_id_param] = account_id
         static, members, paths = self._plan(op)
         for name, value in static:
             values[name] = value
@@ -124,3 +149,18 @@ class EndpointInputs:
             values = self.adjust(op, params, values)
         endpoint = self.ruleset.resolve(values, self.partitions)
         return ResolvedEndpoint(url=endpoint.url, properties=endpoint.properties, headers=endpoint.headers)
+
+
+def call_account_id(ctx: ClientContext) -> Generator[Effect, Any, str | None]:
+    """The account id one call's endpoint takes (None when its rules take none): from the
+    credentials the call signs with, resolved now instead of when the client was made."""
+    inputs = getattr(ctx.resolve_endpoint, "__self__", None)
+    if inputs is None or getattr(inputs, "account_id_param", None) is None:
+        return None
+    from ._effects import GetCredentials  # loaded by the call flow already
+
+    try:
+        credentials = yield GetCredentials()
+    except Exception:  # noqa: BLE001 - missing credentials are reported when the call signs
+        return None
+    return getattr(credentials, "account_id", None)

@@ -20,6 +20,7 @@ from . import _checksums
 from ._bodies import is_one_shot, read_all, stream_params
 from ._compression import maybe_compress
 from ._context import ClientContext, ResolvedEndpoint
+from ._endpoint_params import call_account_id
 from ._effects import Effect, GetCredentials, Send, Sleep
 from .hooks import ENDPOINT_OVERRIDE, CallInfo, Short, chose_unsigned
 
@@ -39,8 +40,10 @@ def _fill_idempotency_tokens(op: OperationModel, params: Mapping[str, Any]) -> M
     return filled
 
 
-def prepare_request(ctx: ClientContext, op: OperationModel, api_params: Mapping[str, Any]) -> tuple[HttpRequest, ResolvedEndpoint]:
-    """Customize, validate, resolve the endpoint and serialize: everything up to signing."""
+def prepare_request(ctx: ClientContext, op: OperationModel, api_params: Mapping[str, Any],
+                    account_id: str | None = None) -> tuple[HttpRequest, ResolvedEndpoint]:
+    """Customize, validate, resolve the endpoint and serialize: everything up to signing.
+    ``account_id``: the caller's, for rules that take one (see ``call_account_id``)."""
     quirks = ctx.customizations
     params = api_params
     if quirks.before_parameter_build is not None:
@@ -48,7 +51,10 @@ def prepare_request(ctx: ClientContext, op: OperationModel, api_params: Mapping[
     if ctx.validate is not None and op.input_shape is not None:
         ctx.validate(op.input_shape, params)
     params = _fill_idempotency_tokens(op, params)
-    endpoint = _resolve_endpoint(ctx, op, params)
+    if account_id is not None:
+        endpoint = ctx.resolve_endpoint(op, params, account_id)  # type: ignore[call-arg]  # EndpointInputs.resolve
+    else:
+        endpoint = _resolve_endpoint(ctx, op, params)
     serialized = ctx.serialize(op, params)
     if quirks.after_serialize is not None:
         serialized = quirks.after_serialize(op, params, serialized)
@@ -164,7 +170,8 @@ def call_flow(
     quirks = ctx.customizations
     if quirks.cross_region_presign is not None:  # EC2/RDS copies carry a URL signed elsewhere
         params = yield from _cross_region_params(ctx, op, params)
-    request, endpoint = prepare_request(ctx, op, params)
+    account_id = yield from call_account_id(ctx)
+    request, endpoint = prepare_request(ctx, op, params, account_id)
     signing = _signing_properties(ctx, endpoint)
     request = _prepare_payload(ctx, op, params, request, signing)
     if quirks.before_sign is not None:
