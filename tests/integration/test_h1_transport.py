@@ -205,3 +205,36 @@ def test_lean_path_can_be_turned_off(ok_server: RawServer) -> None:
     assert transport.send(_post(ok_server.url)).body == b'{"ok": true}'
     assert transport._h1 is None and transport._manager is not None
     transport.close()
+
+
+def test_streamed_body_is_read_on_demand_and_frees_its_connection() -> None:
+    payload = bytes(range(256)) * 40  # 10 KiB
+    for server in _serve(lambda request: _ok(payload)):
+        transport = Urllib3Transport()
+        resp = transport.send(_post(server.url), stream=True)
+        assert resp.body == b"" and resp.headers["content-length"] == str(len(payload))
+        assert resp.stream.read(1000) == payload[:1000]
+        assert resp.stream.read() == payload[1000:] and resp.stream.read() == b""
+        assert resp.stream.closed  # read to the end: the connection went back to the pool
+        # Closed half-read: that connection is dropped, the next request opens another.
+        partial = transport.send(_post(server.url), stream=True)
+        assert partial.stream.read(10) == payload[:10]
+        partial.stream.close()
+        assert transport.send(_post(server.url)).body == payload
+        assert server.connections == 2 and transport._manager is None
+        transport.close()
+
+
+def test_streamed_chunked_body_and_streamed_truncation() -> None:
+    replies = iter([
+        [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", b"5\r\nhello\r\n0\r\n\r\n"],
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"],
+    ])
+    for server in _serve(lambda request: next(replies), close_after=True):
+        transport = Urllib3Transport()
+        chunked = transport.send(_post(server.url), stream=True)
+        assert chunked.stream.read(3) == b"hel" and chunked.stream.read() == b"lo"
+        truncated = transport.send(_post(server.url), stream=True)
+        with pytest.raises(errors.ResponseStreamingError):
+            truncated.stream.read()
+        transport.close()

@@ -337,9 +337,10 @@ def test_connection_dropped_mid_response(server: str, transport: Urllib3Transpor
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_child_after_fork_gets_fresh_pool(server: str, transport: Urllib3Transport) -> None:
-    def both() -> int:  # a plain exchange (lean HTTP/1.1 pool) and a streamed one (urllib3)
+    def both() -> int:  # a plain exchange (lean HTTP/1.1 pool) and a chunked upload (urllib3)
         plain = transport.send(HttpRequest(method="GET", url=f"{server}/echo"))
-        streamed = transport.send(HttpRequest(method="GET", url=f"{server}/echo"), stream=True)
+        upload = HttpRequest(method="PUT", url=f"{server}/echo", body=iter([b"chunked"]))
+        streamed = transport.send(upload, stream=True)
         streamed.stream.read()
         streamed.stream.close()
         return plain.status_code

@@ -3,9 +3,9 @@
 Why: a small AWS call costs ~60 us in squall's own code and ~190 us inside urllib3 and
 http.client (URL re-parsing, a Retry object, email-based header parsing, two sends per
 request). Most calls are the simplest possible exchange -- a bytes body to a direct
-HTTP(S) endpoint, a whole response read back -- so ``Urllib3Transport`` sends those here
-and keeps urllib3 for everything else (proxies, streamed bodies or responses,
-unverified TLS).
+HTTP(S) endpoint, a whole response read back or streamed (S3 GetObject) -- so
+``Urllib3Transport`` sends those here and keeps urllib3 for everything else (proxies,
+streamed or chunked request bodies, unverified TLS).
 
 What it does: one pool of idle connections per origin (LIFO, at most ``maxsize`` kept,
 more opened when busy, as urllib3 does without ``block``); a connection is reused only
@@ -145,9 +145,11 @@ class H1Pool:
         return _Connection(sock)
 
     # -- one exchange -------------------------------------------------------------------
-    def send(self, request: HttpRequest, headers: dict[str, str], body: bytes | None) -> HttpResponse:
+    def send(self, request: HttpRequest, headers: dict[str, str], body: bytes | None,
+             stream: bool = False) -> HttpResponse:
         """Send ``request`` with the transport's prepared ``headers`` and ``body`` (bytes
-        or None) and read the whole response."""
+        or None) and read the whole response; with ``stream``, a ``Content-Length`` body
+        is left on the connection for ``H1Stream`` to read on demand."""
         url = request.url
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -173,7 +175,8 @@ class H1Pool:
                 # whole body: read that answer if there is one, as urllib3 does.
                 send_error = e
             try:
-                status, response_headers, data, keep, names = _read_response(conn.rfile, request.method)
+                status, response_headers, data, keep, names = _read_response(
+                    conn.rfile, request.method, lazy=stream and send_error is None)
             except socket.timeout as e:
                 raise errors.ReadTimeoutError(endpoint_url=url, error=e) from e
             except (OSError, H1Error) as e:
@@ -184,11 +187,103 @@ class H1Pool:
         except BaseException:
             conn.close()
             raise
-        if keep and "close" not in headers.get("Connection", "").lower():
+        keep = keep and "close" not in headers.get("Connection", "").lower()
+        if isinstance(data, int):  # streamed: the body's length, still on the connection
+            body_stream = H1Stream(self, key, conn, data, keep, url)
+            return HttpResponse(status_code=status, headers=response_headers, body=b"",
+                                stream=body_stream, wire_names=names)
+        if keep:
             self._checkin(key, conn)
         else:
             conn.close()
+        if stream:
+            return HttpResponse(status_code=status, headers=response_headers, body=b"",
+                                stream=H1Stream.of_bytes(data), wire_names=names)
         return HttpResponse(status_code=status, headers=response_headers, body=data, wire_names=names)
+
+
+class H1Stream:
+    """A streamed response body read from its connection on demand (``send(stream=True)``).
+
+    The connection goes back to the pool once ``Content-Length`` bytes were read and is
+    closed if the stream is closed before that (unread bytes would poison it), as
+    urllib3's release_conn does. Errors map as ``Urllib3ResponseStream``'s."""
+
+    __slots__ = ("_pool", "_key", "_conn", "_left", "_keep", "_url", "_buffer")
+
+    def __init__(self, pool: H1Pool | None, key: tuple[str, str, int], conn: _Connection | None,
+                 length: int, keep: bool, url: str) -> None:
+        self._pool = pool
+        self._key = key
+        self._conn = conn
+        self._left = length
+        self._keep = keep
+        self._url = url
+        self._buffer: Any = None
+
+    @classmethod
+    def of_bytes(cls, data: bytes) -> "H1Stream":
+        """A body already read (chunked, close-delimited or empty) behind the same API."""
+        import io
+
+        stream = cls(None, ("", "", 0), None, 0, False, "")
+        stream._buffer = io.BytesIO(data)
+        return stream
+
+    def read(self, amt: int | None = None) -> bytes:
+        if self._buffer is not None:
+            return self._buffer.read(amt)  # type: ignore[no-any-return]
+        conn = self._conn
+        if conn is None:
+            return b""
+        want = self._left if amt is None or amt < 0 or amt > self._left else amt
+        try:
+            data: bytes = conn.rfile.read(want) if want else b""
+        except socket.timeout as e:
+            self._release(reuse=False)
+            raise errors.ReadTimeoutError(endpoint_url=self._url, error=e) from e
+        except OSError as e:
+            self._release(reuse=False)
+            raise errors.ResponseStreamingError(error=e) from e
+        self._left -= len(data)
+        if len(data) < want:  # the server closed early
+            self._release(reuse=False)
+            error = H1Error(f"IncompleteRead({len(data)} bytes read, {self._left} more expected)")
+            raise errors.ResponseStreamingError(error=error)
+        if not self._left:
+            self._release(reuse=self._keep)
+        return data
+
+    def _release(self, *, reuse: bool) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        if reuse and self._pool is not None:
+            self._pool._checkin(self._key, conn)
+        else:
+            conn.close()
+
+    def readable(self) -> bool:
+        return True
+
+    def __iter__(self) -> Any:
+        while chunk := self.read(64 * 1024):
+            yield chunk
+
+    def close(self) -> None:
+        if self._buffer is not None:
+            self._buffer.close()
+        self._release(reuse=self._left == 0 and self._keep)
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None if self._buffer is None else bool(self._buffer.closed)
+
+    def __enter__(self) -> "H1Stream":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # http.client's patterns against header injection, checked before anything is sent.
@@ -231,9 +326,10 @@ def _readline(rfile: Any) -> bytes:
     return line
 
 
-def _read_response(rfile: Any, method: str) -> tuple[int, dict[str, str], bytes, bool, list[str]]:
+def _read_response(rfile: Any, method: str, lazy: bool = False) -> tuple[int, dict[str, str], bytes | int, bool, list[str]]:
     """(status, lower-cased headers with repeats joined by ", ", body, reusable, the
-    header names as sent)."""
+    header names as sent). ``lazy``: a ``Content-Length`` body is left unread and its
+    length returned in place of the body."""
     while True:
         line = _readline(rfile)
         if not line:
@@ -260,6 +356,8 @@ def _read_response(rfile: Any, method: str) -> tuple[int, dict[str, str], bytes,
             size = int(length.split(",")[0].strip())
         except ValueError:
             raise H1Error(f"bad Content-Length {length!r}") from None
+        if lazy and size > 0:
+            return status, headers, size, keep, names
         data = rfile.read(size) if size > 0 else b""
         if len(data) < size:
             raise H1Error(f"IncompleteRead({len(data)} bytes read, {size - len(data)} more expected)")

@@ -469,17 +469,16 @@ class Urllib3Transport:
         connection errors (EndpointConnectionError, ConnectTimeoutError,
         ReadTimeoutError, SSLError, ProxyConnectionError, ConnectionClosedError,
         HTTPClientError) with the urllib3 error chained."""
-        if not stream:
-            lean = self._lean_pool(request.url)
-            if lean is not None:
-                try:
-                    body, headers, chunked = self._prepare(request)
-                    if not chunked and (body is None or isinstance(body, bytes)):
-                        return lean.send(request, headers, body)
-                except errors.SquallError:
-                    raise
-                except Exception as e:
-                    raise errors.HTTPClientError(request=request, error=e) from e
+        lean = self._lean_pool(request.url)
+        if lean is not None:
+            try:
+                body, headers, chunked = self._prepare(request)
+                if not chunked and (body is None or isinstance(body, bytes)):
+                    return lean.send(request, headers, body, stream)
+            except errors.SquallError:
+                raise
+            except Exception as e:
+                raise errors.HTTPClientError(request=request, error=e) from e
         u3 = _lib().u3
         url = request.url
         proxy_url = self.proxy_url_for(url)
