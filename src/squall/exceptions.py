@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "AliasConflictParameterError",
+    "AliasConflictParameterError", "UnsupportedS3ControlArnError",
     "BotoCoreError", "SquallError", "DataNotFoundError", "UnknownServiceError",
     "UnknownRegionError", "ApiVersionNotFoundError", "HTTPClientError", "ConnectionError",
     "EndpointConnectionError", "SSLError", "ConnectionClosedError", "ReadTimeoutError",
@@ -237,6 +237,10 @@ class InvalidRegionError(ValidationError, ValueError):
 
 class ParamValidationError(SquallError):
     fmt = "Parameter validation failed:\n{report}"
+
+
+class UnsupportedS3ControlArnError(SquallError):
+    fmt = 'S3 ARN "{arn}" provided is invalid for this operation. {msg}'
 
 
 class AliasConflictParameterError(ValidationError):

@@ -21,6 +21,8 @@ __all__ = ["Session"]
 
 # Guards creating a Session's event emitter (rare, so one lock for all Sessions).
 _EVENTS_LOCK = threading.Lock()
+# Old client names still accepted (botocore's choose-service-name handler).
+_SERVICE_NAME_ALIASES = {"runtime.sagemaker": "sagemaker-runtime"}
 _SECRET_SETTINGS = frozenset({"aws_secret_access_key", "aws_session_token", "aws_security_token"})
 
 
@@ -237,6 +239,7 @@ class Session:
     ) -> Any:
         from .runtime._factory import create_client
 
+        service_name = _SERVICE_NAME_ALIASES.get(service_name, service_name)
         return create_client(
             self, service_name, region_name=region_name, api_version=api_version, use_ssl=use_ssl,
             verify=verify, endpoint_url=endpoint_url, aws_access_key_id=aws_access_key_id,

@@ -341,3 +341,56 @@ def test_endpoint_discovery_operation_names_its_api_version(service: str) -> Non
     ours = squall_request(service, "describe_endpoints", {})
     assert ours.headers["x-amz-api-version"] == theirs.headers["x-amz-api-version"]
     assert "x-amz-api-version" not in squall_request("dynamodb", "list_tables", {}).headers
+
+
+OUTPOST_BUCKET = "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/bucket/mybucket"
+OUTPOST_AP = "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/myap"
+
+
+@pytest.mark.parametrize(("method", "params"), [
+    ("get_bucket", {"Bucket": OUTPOST_BUCKET}),
+    ("get_bucket_tagging", {"Bucket": OUTPOST_BUCKET, "AccountId": "123456789012"}),
+    ("get_access_point", {"Name": OUTPOST_AP}),
+    ("get_access_point", {"Name": "plain-ap", "AccountId": "111122223333"}),
+])
+def test_s3control_outpost_arns_supply_the_account(method: str, params: dict[str, Any]) -> None:
+    theirs = botocore_request("s3control", method, dict(params), region="us-west-2")
+    ours = squall_request("s3control", method, dict(params), region="us-west-2")
+    assert ours.url == theirs.url
+    for header in ("x-amz-account-id", "x-amz-outpost-id"):
+        assert ours.headers.get(header) == theirs.headers.get(header)
+    assert ours.headers["x-amz-account-id"] in ("123456789012", "111122223333")
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"Bucket": OUTPOST_BUCKET, "AccountId": "999999999999"}, "Account ID in arn does not match"),
+    ({"Bucket": "arn:aws:s3:us-west-2:123456789012:accesspoint/x"}, "The Bucket parameter does not support"),
+])
+def test_s3control_arn_errors_match_botocore(params: dict[str, Any], message: str) -> None:
+    import botocore.exceptions
+
+    theirs = botocore.session.get_session().create_client("s3control", region_name="us-west-2", **KEYS)
+    with pytest.raises(botocore.exceptions.UnsupportedS3ControlArnError) as expected:
+        theirs.get_bucket(**params)
+    with pytest.raises(squall.exceptions.UnsupportedS3ControlArnError) as got:
+        squall_client("s3control", "us-west-2").get_bucket(**params)
+    assert str(got.value) == str(expected.value) and message in str(got.value)
+
+
+def test_service_name_alias() -> None:
+    ours = squall.session.Session(region_name="us-east-1").client("runtime.sagemaker", **KEYS)
+    theirs = boto3.session.Session(region_name="us-east-1").client("runtime.sagemaker", **KEYS)
+    assert ours.meta.service_model.service_name == theirs.meta.service_model.service_name == "sagemaker-runtime"
+    assert type(ours).__name__ == type(theirs).__name__
+
+
+@pytest.mark.parametrize("region", ["fips-us-east-1", "us-east-1-fips", "us-gov-west-1-fips"])
+def test_fips_pseudo_regions_mean_fips_endpoints(region: str) -> None:
+    ours = squall.session.Session(**KEYS).client("sqs", region_name=region)
+    theirs = boto3.session.Session(**KEYS).client("sqs", region_name=region)
+    assert (ours.meta.region_name, ours.meta.endpoint_url) == (theirs.meta.region_name, theirs.meta.endpoint_url)
+    assert "fips" not in ours.meta.region_name
+    if region.startswith(("fips-us-east", "us-east")):  # GovCloud's FIPS host is its usual one
+        assert ours.meta.endpoint_url == "https://sqs-fips.us-east-1.amazonaws.com"
+    sent = squall_request("sqs", "list_queues", {}, region=region)
+    assert sent.url == botocore_request("sqs", "list_queues", {}, region=region).url

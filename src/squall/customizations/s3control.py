@@ -1,9 +1,14 @@
 """S3 Control: the endpoint rules put the account id in the host, so the model's
-``{AccountId}.`` host prefix is dropped where ``RequiresAccountId`` is set (as botocore)."""
+``{AccountId}.`` host prefix is dropped where ``RequiresAccountId`` is set; an Outposts
+bucket or access-point ARN in ``Bucket``/``Name`` supplies ``AccountId`` (as botocore's
+S3ControlArnParamHandlerv2)."""
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
+from ..exceptions import UnsupportedS3ControlArnError
+from ..models import OperationModel
 from . import Customizations
 
 
@@ -19,4 +24,35 @@ def drop_account_host_prefix(raw: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**raw, "operations": operations}
 
 
-CUSTOMIZATIONS = Customizations(model_transform=drop_account_host_prefix)
+def _outpost_account(params: Mapping[str, Any], member: str, kind: str) -> str | None:
+    """The ARN's account if ``params[member]`` is an Outposts ``kind`` ARN; an ARN of any
+    other sort is refused (the rules could not route it)."""
+    value = params.get(member)
+    if not isinstance(value, str) or not value.startswith("arn:"):
+        return None
+    parts = value.split(":", 5)
+    if len(parts) < 6:
+        return None
+    _, _, service, region, account, resource = parts
+    if region.startswith("fips-") or region.endswith("fips-"):
+        raise UnsupportedS3ControlArnError(arn=value, msg="Invalid ARN, FIPS region not allowed in ARN.")
+    resources = re.split(r"[/:]", resource)
+    if service != "s3-outposts" or len(resources) != 4 or resources[0] != "outpost" or resources[2] != kind:
+        raise UnsupportedS3ControlArnError(arn=value, msg=f"The {member} parameter does not support the provided ARN")
+    if "AccountId" in params and params["AccountId"] != account:
+        raise UnsupportedS3ControlArnError(
+            arn=value, msg=f'Account ID in arn does not match the AccountId parameter provided: "{params["AccountId"]}"')
+    return account
+
+
+def account_from_arn(op: OperationModel, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    if op.name in ("CreateBucket", "ListRegionalBuckets"):  # routed by OutpostId instead
+        return params
+    account = None
+    if op.name != "CreateAccessPoint":  # its Name is the new access point's own name
+        account = _outpost_account(params, "Name", "accesspoint")
+    account = _outpost_account(params, "Bucket", "bucket") or account
+    return params if account is None else {**params, "AccountId": account}
+
+
+CUSTOMIZATIONS = Customizations(model_transform=drop_account_host_prefix, before_parameter_build=account_from_arn)

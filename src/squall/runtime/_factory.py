@@ -117,6 +117,9 @@ def create_client(
         config = Config()
 
     region = region_name or getattr(config, "region_name", None) or session.region_name
+    fips_region = region is not None and ("fips-" in region or "-fips" in region)
+    if fips_region:  # a FIPS pseudo region: the real one, with FIPS endpoints (as botocore)
+        region = region.replace("fips-", "").replace("-fips", "")  # type: ignore[union-attr]
     if region is not None and not _VALID_REGION.match(region):
         raise InvalidRegionError(region_name=region)
 
@@ -135,7 +138,7 @@ def create_client(
     if getattr(config, "s3", None):
         s3_config.update(config.s3)
     meta_region, rules_region = _client_regions(session, model.endpoint_prefix, region, final_endpoint, s3_config)
-    use_fips = getattr(config, "use_fips_endpoint", None)
+    use_fips = True if fips_region else getattr(config, "use_fips_endpoint", None)
     use_dualstack = getattr(config, "use_dualstack_endpoint", None)
 
     # Client-level keys win over the Session's chain; otherwise resolve lazily per call.
