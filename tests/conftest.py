@@ -12,6 +12,22 @@ sys.path.insert(0, str(ROOT / "tools"))
 CONFORMANCE = ROOT.parent / "shared" / "conformance"
 
 
+def _botocore_signs_sigv4_in_python() -> None:
+    """awscrt is installed (the SigV4a oracle); with it botocore signs SigV4 with the CRT
+    too, which reads another clock and adds a ``host`` header. The oracle tests freeze
+    ``botocore.auth``'s clock and compare with botocore's Python SigV4 signers, so those
+    stay in place; SigV4a keeps the CRT's."""
+    try:
+        import botocore.auth as auth
+    except ImportError:
+        return
+    auth.AUTH_TYPE_MAPS.update({"v4": auth.SigV4Auth, "v4-query": auth.SigV4QueryAuth,
+                                "s3v4": auth.S3SigV4Auth, "s3v4-query": auth.S3SigV4QueryAuth})
+
+
+_botocore_signs_sigv4_in_python()
+
+
 @pytest.fixture(autouse=True)
 def isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test sees the real ~/.aws or AWS_* variables of the machine it runs on."""

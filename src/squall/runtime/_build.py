@@ -14,6 +14,7 @@ from ..protocols import parser_for, serializer_for
 from ..exceptions import DataNotFoundError
 from ..retries import RetrySettings, build_retry_policy
 from ._base import BaseClient, ClientMeta, client_class_for
+from ._auth_schemes import DEFAULT_AUTH_SETTINGS, AuthSettings
 from ._bodies import DEFAULT_PAYLOAD_SETTINGS, PayloadSettings
 from ._context import ClientContext
 from .hooks import EventEmitter, client_class_with_events, make_interceptors
@@ -71,6 +72,17 @@ def _sign(request: HttpRequest, credentials: Any, props: Mapping[str, Any], now:
         token = None
     mode = props.get("payload", "signed")
     plain_path = not s3 and not props.get("disable_double_encoding", False)
+    if props.get("scheme") == "sigv4a":  # the endpoint or model asked for it (runtime._auth_schemes)
+        from ..auth import sign_v4a
+
+        return sign_v4a(
+            request, access_key=credentials.access_key, secret_key=credentials.secret_key,
+            token=token, region_set=props["region_set"], service=props["signing_name"],
+            timestamp=now, double_uri_encode=plain_path, normalize_path=plain_path,
+            payload_signing=mode != "unsigned",
+            payload_hash=STREAMING_UNSIGNED_PAYLOAD_TRAILER if mode == "trailer" else None,
+            content_sha256_header=s3, needed_by=props.get("needed_by"),
+        )
     return sign_v4(
         request,
         access_key=credentials.access_key,
@@ -112,6 +124,7 @@ class ClientInputs:
     events: Any = None
     new_retries: bool = False  # AWS_NEW_RETRIES_2026
     payload: PayloadSettings = DEFAULT_PAYLOAD_SETTINGS  # checksums, compression, S3 payload signing
+    auth: AuthSettings = DEFAULT_AUTH_SETTINGS  # auth_scheme_preference, sigv4a_signing_region_set
 
 
 def _retry_policy(inputs: ClientInputs) -> Any:
@@ -182,6 +195,7 @@ def build_client(
         # Per-client S3 state, as botocore keeps it per client: redirect regions, Express sessions.
         s3_regions=_s3_state("regions") if inputs.service_name == "s3" else None,
         s3_express=_s3_state("express") if inputs.service_name == "s3" else None,
+        auth=inputs.auth,
     )
     display_url = inputs.endpoint_url
     if display_url is None:

@@ -9,6 +9,7 @@ from ..customizations import Customizations
 from ..http import HttpRequest, HttpResponse, SerializedRequest
 from ..models import OperationModel, ServiceModel
 from ..retries import RetryPolicy
+from ._auth_schemes import DEFAULT_AUTH_SETTINGS, AuthSettings
 from ._bodies import DEFAULT_PAYLOAD_SETTINGS, PayloadSettings
 from ._exceptions import ClientExceptions
 
@@ -54,6 +55,8 @@ class ClientContext:
     # (customizations.s3_redirect) and S3 Express sessions (customizations.s3_express)
     s3_regions: Any = None
     s3_express: Any = None
+    # auth_scheme_preference and sigv4a_signing_region_set (runtime._auth_schemes)
+    auth: AuthSettings = DEFAULT_AUTH_SETTINGS
     # () -> the X-Amzn-Trace-Id value for this call, read from the environment at call
     # time inside AWS Lambda (botocore's recursion detection); None: never
     trace_header: Callable[[], str | None] | None = None

@@ -11,6 +11,7 @@ from ..customizations import customized_model, for_service
 from ..models import service_model_for
 from ..retries import RetrySettings, resolve_retry_settings
 from ._bodies import resolve_payload_settings, s3_express_disabled
+from ._auth_schemes import AuthSettings
 from ._build import ClientInputs, build_client
 from ._endpoint_params import builtin_values
 from ._useragent import PlatformInfo, user_agent
@@ -215,6 +216,7 @@ def create_client(
         account_id_from_credentials=not unsigned and account_id is None and str(account_id_mode).lower() != "disabled",
         events=session.events,
         payload=resolve_payload_settings(config, get, s3_config),
+        auth=AuthSettings.resolve(config, get),
     )
     return build_client(inputs, transport=transport, get_credentials=get_credentials,
                         rebuild=(session, service_name, rebuild_kwargs))

@@ -10,13 +10,13 @@ from typing import Any, Generator, Mapping
 
 from ..auth import STREAMING_UNSIGNED_PAYLOAD_TRAILER
 from ..customizations import s3_redirect
-from ..customizations.s3_express import EXPRESS_SCHEME
 from ..exceptions import ClientError, UnseekableStreamError
 from ..http import HttpRequest, HttpResponse, join_url
 from ..models import OperationModel
 from ..retries import Attempt, RetryState, skew_correction
 from ..retries.call import CallRetries
 from . import _checksums
+from ._auth_schemes import signing_properties
 from ._bodies import is_one_shot, read_all, stream_params
 from ._compression import maybe_compress
 from ._context import ClientContext, ResolvedEndpoint
@@ -89,19 +89,11 @@ def _resolve_endpoint(ctx: ClientContext, op: OperationModel, params: Mapping[st
     return inputs.__class__(inputs.ruleset, inputs.partitions, values, inputs.adjust).resolve(op, params)  # type: ignore[no-any-return]
 
 
-def _signing_properties(ctx: ClientContext, endpoint: ResolvedEndpoint) -> dict[str, Any]:
-    """Signing name/region: the endpoint's sigv4 (or S3 Express) auth scheme wins over the model."""
-    props: dict[str, Any] = {"signing_name": ctx.signing_name, "region": ctx.region_name}
-    for scheme in endpoint.properties.get("authSchemes", ()):
-        name = scheme.get("name")
-        if name == "sigv4" or name == EXPRESS_SCHEME:
-            props["signing_name"] = scheme.get("signingName", props["signing_name"])
-            props["region"] = scheme.get("signingRegion", props["region"])
-            if scheme.get("disableDoubleEncoding"):
-                props["disable_double_encoding"] = True
-            if name == EXPRESS_SCHEME and ctx.s3_express is not None:
-                props["s3express"] = True
-            break
+def _signing_properties(ctx: ClientContext, endpoint: ResolvedEndpoint,
+                        op: OperationModel | None = None) -> dict[str, Any]:
+    """Signing name, region and scheme: the endpoint's auth scheme (sigv4, sigv4a, S3 Express)
+    wins over the model (see ``_auth_schemes``)."""
+    props = signing_properties(ctx, endpoint, op)
     props["s3"] = props["signing_name"] in S3_SIGNING_NAMES
     return props
 
@@ -172,7 +164,7 @@ def call_flow(
         params = yield from _cross_region_params(ctx, op, params)
     account_id = yield from call_account_id(ctx)
     request, endpoint = prepare_request(ctx, op, params, account_id)
-    signing = _signing_properties(ctx, endpoint)
+    signing = _signing_properties(ctx, endpoint, op)
     request = _prepare_payload(ctx, op, params, request, signing)
     if quirks.before_sign is not None:
         request = quirks.before_sign(op, params, request)
@@ -268,7 +260,7 @@ def call_flow(
             if moved is not None:  # the bucket is in another region: once more, there
                 redirected = True
                 request = request.replace(url=s3_redirect.splice_url(request.url, moved.url))
-                signing = {**_signing_properties(ctx, moved), "payload": signing["payload"]}
+                signing = {**_signing_properties(ctx, moved, op), "payload": signing["payload"]}
                 _close_stream(received)
                 _rewind_or_raise(call, request.body, None)
                 continue

@@ -37,6 +37,7 @@ from ..auth._keys import DEFAULT_KEY_CACHE
 from ..exceptions import NoRegionError, UnknownClientMethodError
 from ..http import HttpRequest
 from ..models import OperationModel
+from ._auth_schemes import signing_properties
 from ._context import ClientContext, ResolvedEndpoint
 from ._endpoint_params import EndpointInputs
 from ._flow import prepare_request
@@ -83,6 +84,10 @@ def generate_presigned_url(
         return request.url  # nothing to sign: the plain URL (botocore does the same)
     credentials = client._get_credentials()
     signing = _signing(client, endpoint, params)
+    asked = signing_properties(ctx, endpoint, op)
+    if asked.get("scheme") == "sigv4a":  # e.g. an S3 Multi-Region Access Point (the CRT's s3v4a-query)
+        signing = _Signing(asked["signing_name"], signing.region, asked["signing_name"] in S3_SIGNING_NAMES,
+                           region_set=asked["region_set"], needed_by=asked["needed_by"])
     if not signing.s3 and (op.auth_type == "v4-unsigned-body" or op.raw.get("unsignedPayload")):
         # botocore skips the payload hash for such operations, but only over TLS.
         signing = replace(signing, unsigned_payload=request.url.startswith("https"))
@@ -241,6 +246,8 @@ class _Signing:
     region: str
     s3: bool  # sign the S3 way: UNSIGNED-PAYLOAD, path as sent
     unsigned_payload: bool = False
+    region_set: str | None = None  # set: sign with SigV4a for these regions
+    needed_by: str | None = None  # what asked for SigV4a (named if cryptography is missing)
 
 
 def _signing(client: "BaseClient", endpoint: ResolvedEndpoint, params: Mapping[str, Any]) -> _Signing:
@@ -333,6 +340,16 @@ def _utc(moment: datetime) -> datetime:
 
 def _presign(request: HttpRequest, credentials: Any, signing: _Signing, now: datetime, expires: int) -> HttpRequest:
     request = _move_body_to_query(request)
+    if signing.region_set is not None:
+        from ..auth import presign_v4a_query
+
+        return presign_v4a_query(
+            request, access_key=credentials.access_key, secret_key=credentials.secret_key,
+            token=credentials.token, region_set=signing.region_set, service=signing.name,
+            timestamp=_utc(now), expires=expires, double_uri_encode=not signing.s3,
+            normalize_path=not signing.s3, unsigned_payload=signing.s3 or signing.unsigned_payload,
+            needed_by=signing.needed_by,
+        )
     return presign_v4_query(
         request,
         access_key=credentials.access_key,
