@@ -8,13 +8,10 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..http._values import HttpResponse, SerializedRequest
-from ..models.shapes import OperationModel, ServiceModel
-from ._common import (
-    TimestampPrecision, apply_query_error_header, clean_error_code, error_shape_for_code,
-    expand_host_prefix, generic_error, is_generic_error, response_metadata,
-)
-from ._eventstream import EventStream
+from ..models.shapes import OperationModel
+from ._common import TimestampPrecision, apply_query_error_header, clean_error_code, expand_host_prefix
 from ._jsonbody import JsonParser, JsonSerializer, decode_json_body, dump_json
+from ._rpcresponses import RpcResponseParser
 
 __all__ = ["serialize", "parse", "parse_error"]
 
@@ -54,47 +51,7 @@ def serialize(
     )
 
 
-def _request_id(response: HttpResponse) -> str | None:
-    return response.headers.get("x-amzn-requestid")
-
-
-def parse(operation_model: OperationModel, response: HttpResponse) -> dict[str, Any]:
-    """The output dict with ``ResponseMetadata``; errors (status >= 301) go to ``parse_error``."""
-    if response.status_code >= 301:
-        return parse_error(operation_model.service_model, response)
-    shape = operation_model.output_shape
-    parsed: dict[str, Any] = {}
-    if shape is not None:
-        stream_member = shape.event_stream_name
-        if stream_member is not None:
-            parsed = _parse_event_stream_output(operation_model, response, stream_member)
-        else:
-            parsed = _PARSER.structure(shape, decode_json_body(response.body)) or {}
-    parsed["ResponseMetadata"] = response_metadata(response, _request_id(response))
-    return parsed
-
-
-def _parse_event_stream_output(
-    operation_model: OperationModel, response: HttpResponse, member: str
-) -> dict[str, Any]:
-    shape = operation_model.output_shape
-    assert shape is not None
-    source = response.stream if response.stream is not None else response.body
-    stream = EventStream(
-        source, shape.members[member], operation_model.name, decode_json_body, _PARSER.value
-    )
-    # The other output members travel in a leading ``initial-response`` event.
-    initial = stream.get_initial_response()
-    parsed: dict[str, Any] = _PARSER.structure(shape, decode_json_body(initial.payload)) or {}
-    parsed[member] = stream
-    return parsed
-
-
-def parse_error(service_model: ServiceModel, response: HttpResponse) -> dict[str, Any]:
-    """botocore's error dict: ``Error`` {Code, Message, ...}, ``ResponseMetadata``, then
-    the modeled error shape's members at the top level."""
-    if is_generic_error(response):
-        return generic_error(response)
+def _read_error(response: HttpResponse) -> tuple[Mapping[str, Any], dict[str, Any]]:
     body = decode_json_body(response.body)
     if not isinstance(body, Mapping):
         body = {}
@@ -110,11 +67,9 @@ def parse_error(service_model: ServiceModel, response: HttpResponse) -> dict[str
         code = clean_error_code(code)
         code = apply_query_error_header(code, response.headers, error)
     error["Code"] = code
-    parsed: dict[str, Any] = {
-        "Error": error,
-        "ResponseMetadata": response_metadata(response, _request_id(response)),
-    }
-    error_shape = error_shape_for_code(service_model, code if isinstance(code, str) else None)
-    if error_shape is not None:
-        parsed.update(_PARSER.structure(error_shape, body) or {})
-    return parsed
+    return body, error
+
+
+_RESPONSES = RpcResponseParser(decode_json_body, _PARSER, _read_error)
+parse = _RESPONSES.parse
+parse_error = _RESPONSES.parse_error

@@ -25,17 +25,16 @@ import datetime as _dt
 from typing import Any, Callable, Mapping
 
 from ..http._values import HttpResponse, SerializedRequest
-from ..models.shapes import OperationModel, ServiceModel, Shape
+from ..models.shapes import OperationModel, Shape
 from ._cbor import (
     CBORDecodeError, decode, write_bytes, write_float32, write_float64, write_head, write_int,
     write_text, write_timestamp, write_value,
 )
 from ._common import (
-    TimestampPrecision, apply_query_error_header, blob_bytes, clean_error_code,
-    error_shape_for_code, expand_host_prefix, format_timestamp, generic_error,
-    is_generic_error, parse_timestamp, response_metadata, unknown_union_member,
+    TimestampPrecision, apply_query_error_header, blob_bytes, clean_error_code, expand_host_prefix,
+    format_timestamp, parse_timestamp, unknown_union_member,
 )
-from ._eventstream import EventStream
+from ._rpcresponses import RpcResponseParser
 
 __all__ = ["serialize", "parse", "parse_error"]
 
@@ -261,47 +260,7 @@ def _decode_body(body: bytes) -> Any:
     return decode(body) if body else {}
 
 
-def _request_id(response: HttpResponse) -> str | None:
-    return response.headers.get("x-amzn-requestid")
-
-
-def parse(operation_model: OperationModel, response: HttpResponse) -> dict[str, Any]:
-    """The output dict with ``ResponseMetadata``; errors (status >= 301) go to ``parse_error``."""
-    if response.status_code >= 301:
-        return parse_error(operation_model.service_model, response)
-    shape = operation_model.output_shape
-    parsed: dict[str, Any] = {}
-    if shape is not None:
-        stream_member = shape.event_stream_name
-        if stream_member is not None:
-            parsed = _parse_event_stream_output(operation_model, response, stream_member)
-        else:
-            parsed = _PARSER.structure(shape, _decode_body(response.body))
-    parsed["ResponseMetadata"] = response_metadata(response, _request_id(response))
-    return parsed
-
-
-def _parse_event_stream_output(
-    operation_model: OperationModel, response: HttpResponse, member: str
-) -> dict[str, Any]:
-    shape = operation_model.output_shape
-    assert shape is not None
-    source = response.stream if response.stream is not None else response.body
-    stream = EventStream(
-        source, shape.members[member], operation_model.name, _decode_body, _PARSER.value
-    )
-    # The other output members travel in a leading ``initial-response`` event.
-    initial = stream.get_initial_response()
-    parsed: dict[str, Any] = _PARSER.structure(shape, _decode_body(initial.payload))
-    parsed[member] = stream
-    return parsed
-
-
-def parse_error(service_model: ServiceModel, response: HttpResponse) -> dict[str, Any]:
-    """botocore's error dict: ``Error`` {Message, Code, ...}, ``ResponseMetadata``, then
-    the modeled error shape's members at the top level."""
-    if is_generic_error(response):
-        return generic_error(response)
+def _read_error(response: HttpResponse) -> tuple[Mapping[str, Any], dict[str, Any]]:
     body: Any
     try:
         body = _decode_body(response.body)
@@ -322,11 +281,9 @@ def parse_error(service_model: ServiceModel, response: HttpResponse) -> dict[str
     code = clean_error_code(code)
     code = apply_query_error_header(code, response.headers, error)
     error["Code"] = code
-    parsed: dict[str, Any] = {
-        "Error": error,
-        "ResponseMetadata": response_metadata(response, _request_id(response)),
-    }
-    error_shape = error_shape_for_code(service_model, code)
-    if error_shape is not None:
-        parsed.update(_PARSER.structure(error_shape, body))
-    return parsed
+    return body, error
+
+
+_RESPONSES = RpcResponseParser(_decode_body, _PARSER, _read_error)
+parse = _RESPONSES.parse
+parse_error = _RESPONSES.parse_error
