@@ -169,7 +169,7 @@ def test_ipv6_setting_reaches_the_provider(monkeypatch) -> None:
     monkeypatch.setenv("AWS_IMDS_USE_IPV6", "true")
     from squall.runtime._credential_io import chain_inputs_for
 
-    assert chain_inputs_for(squall.session.Session()).imds.base_url == "http://[fd00:ec2::254]/"
+    assert chain_inputs_for(squall.session.Session()).imds().base_url == "http://[fd00:ec2::254]/"  # asked when reached
 
 
 def test_disabled_by_default_in_tests_and_says_so() -> None:

@@ -42,6 +42,19 @@ def test_order_and_method_names_are_botocores(tmp_path, monkeypatch) -> None:
     assert [m for m in named.methods[1:] if m != "env"] == botocore_methods("dev")
 
 
+def test_deferred_providers_name_the_method_of_the_provider_they_make(tmp_path, monkeypatch) -> None:
+    from squall.credentials.builder import ChainInputs
+    from squall.credentials.process import DEFAULT_PROCESS_TIMEOUT
+
+    write(tmp_path, monkeypatch, config="[profile dev]\nregion = us-east-1\n")
+    chain = squall.session.Session(profile_name="dev")._credential_chain()
+    made = [getattr(p, "provider", p) for p in chain.providers]  # forces every deferred one
+    assert [p.method for p in made] == list(chain.methods) == list(DEFAULT_ORDER)
+    assert all(type(p).__name__.endswith("Provider") for p in made)
+    assert ChainInputs(env={}, profile_name="default", profile_explicit=False, profiles={}).process_timeout \
+        == DEFAULT_PROCESS_TIMEOUT
+
+
 def test_no_credentials_error_lists_every_provider_in_order(tmp_path, monkeypatch) -> None:
     write(tmp_path, monkeypatch, config="[profile dev]\nregion = us-east-1\n")
     session = squall.session.Session(profile_name="dev")

@@ -49,3 +49,15 @@ def test_lazy_credentials_package_exports_everything() -> None:
     assert set(credentials.__all__) == set(credentials._WHERE)
     for name in credentials.__all__:
         assert getattr(credentials, name) is not None
+
+
+def test_environment_keys_resolve_without_the_other_providers(tmp_path: Path) -> None:
+    """The chain makes a provider when it reaches it: keys in the environment never import
+    the SSO, STS, IMDS, container, login or process providers."""
+    loaded = _modules_after(
+        "import os; os.environ.update(AWS_ACCESS_KEY_ID='AKID', AWS_SECRET_ACCESS_KEY='s');"
+        "import squall; assert squall.session.Session().get_credentials().method == 'env'", tmp_path)
+    assert "squall.credentials.providers" in loaded
+    later = {f"squall.credentials.{m}" for m in
+             ("sso", "_sts", "assume_role", "web_identity", "imds", "container", "login", "process")}
+    assert not later & loaded

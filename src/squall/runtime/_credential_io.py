@@ -259,7 +259,7 @@ def chain_inputs_for(session: "Session") -> "ChainInputs":
             args["aws_access_key_id"], args["aws_secret_access_key"], args["aws_session_token"],
             args["aws_account_id"], where="Session()",
         ),
-        imds=imds_config_for(session._settings, env, user_agent()),
+        imds=lambda: imds_config_for(session._settings, env, user_agent()),  # when the chain gets there
         region=session.region_name,
         cli_cache_dir=cli_cache_dir(env),
         sso_cache_dir=sso_cache_dir(env),
