@@ -3,6 +3,7 @@ static and member-bound context params. Pure; the engine memoises resolution."""
 from __future__ import annotations
 
 from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Generator, Mapping
 
 from ..endpoints import EndpointRuleSet, Partitions
@@ -24,8 +25,30 @@ def _search(path: str, params: Mapping[str, Any]) -> Any:
 
     return jmespath.search(path, params)
 
-# (static (name, value)s, (name, input member)s, (name, JMESPath)s)
-_Plan = tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
+# (static (name, value)s, (name, input member, read by the rules)s, (name, JMESPath)s)
+_Plan = tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, str, bool], ...], tuple[tuple[str, str], ...]]
+
+
+@lru_cache(maxsize=64)
+def _read_parameters(ruleset: EndpointRuleSet) -> frozenset[str]:
+    """The parameters a rule set's rules read: by ``{"ref": name}`` or in a template
+    string (``"https://{Bucket}.s3..."``). Worked out once per rule set."""
+    names = set(ruleset.parameters)
+    found: set[str] = set()
+    pending: list[Any] = [ruleset._source.get("rules", [])]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("ref")
+            if isinstance(ref, str):
+                found.add(ref)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, str) and "{" in node:
+            found.update(n for n in names if "{" + n in node)
+    return frozenset(found & names)
+
 
 LEGACY_GLOBAL_STS_REGIONS = frozenset({
     "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global",
@@ -120,13 +143,18 @@ class EndpointInputs:
 
     def _plan(self, op: OperationModel) -> _Plan:
         """The operation's static, member-bound and JMESPath context parameters that the
-        rule set declares, worked out once per operation instead of on every call."""
+        rule set declares, worked out once per operation instead of on every call.
+        Member-bound parameters the rules never read (S3's Key, Prefix, CopySource) are
+        left out, so that a new key per call still hits the resolution cache; a value of
+        the wrong type keeps them in, to be reported as before (see ``resolve``)."""
         plan = self._plans.get(op)
         if plan is None:
             declared = self.ruleset.parameters
+            read = _read_parameters(self.ruleset)
             plan = self._plans.setdefault(op, (
                 tuple((n, v) for n, v in op.static_context_parameters.items() if n in declared),
-                tuple((n, m) for n, m in op.context_parameters if n in declared),
+                tuple((n, m, n in read or declared[n].type != "string")
+                      for n, m in op.context_parameters if n in declared),
                 tuple((e["name"], e["path"]) for e in op.operation_context_parameters if e["name"] in declared),
             ))
         return plan
@@ -138,9 +166,11 @@ class EndpointInputs:
         static, members, paths = self._plan(op)
         for name, value in static:
             values[name] = value
-        for name, member in members:
+        for name, member, read in members:
             if member in params:
-                values[name] = params[member]
+                value = params[member]
+                if read or value.__class__ is not str:
+                    values[name] = value
         for name, path in paths:
             found = _search(path, params)
             if found is not None:
