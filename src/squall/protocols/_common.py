@@ -138,6 +138,13 @@ def to_aware_datetime(value: Any) -> _dt.datetime:
 
 def parse_timestamp(value: Any) -> _dt.datetime:
     """A timestamp from a response (epoch number, ISO 8601 or RFC 822) as an aware UTC datetime."""
+    if value.__class__ is str and len(value) >= 20 and value[10] == "T" and value[-1] == "Z":
+        # AWS's usual form (2026-01-02T03:04:05[.123]Z): the C parser, ~5x faster than
+        # the general path; anything it refuses (or Python < 3.11) takes that path.
+        try:
+            return _dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
     parsed = _parse_any_timestamp(value)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)

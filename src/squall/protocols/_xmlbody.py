@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 import math
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from ..models.shapes import Shape
@@ -135,21 +136,35 @@ class XmlParser:
     def structure(self, shape: Shape, node: Node) -> dict[str, Any]:
         if shape.metadata.get("exception") and not isinstance(node, list):
             node = self._error_root(node)
-        children = children_by_name(node)
         if shape.is_tagged_union:
+            children = children_by_name(node)
             unknown = unknown_union_member(shape, children)
             if unknown is not None:
                 return unknown
+        if isinstance(node, list):
+            # A repeated element read as a structure: botocore uses the first one.
+            node = node[0]
+        # children_by_name, inlined: this loop runs for every element of a listing.
+        children: dict[str, Any] = {}
+        for child in node:
+            tag = child.tag
+            key = tag.rpartition("}")[2] if tag[:1] == "{" else tag
+            found = children.get(key)
+            if found is None:
+                children[key] = child
+            elif found.__class__ is list:
+                found.append(child)
+            else:
+                children[key] = [found, child]
+        handlers = self._handlers
         parsed: dict[str, Any] = {}
-        for name, member in shape.members.items():
-            ser = member.serialization
-            if ser.get("location") in _REST_LOCATIONS or ser.get("eventheader"):
-                continue  # headers/status code: the REST layer reads those
-            child = children.get(_member_xml_name(member, name))
+        for name, member, xml_name, attribute in _structure_plan(shape):
+            child = children.get(xml_name)
             if child is not None:
-                parsed[name] = self.value(member, child)
-            elif ser.get("xmlAttribute"):
-                found = _attribute(node, ser["name"])
+                handler = handlers.get(member.type_name)
+                parsed[name] = child if handler is None else handler(member, child)
+            elif attribute is not None:
+                found = _attribute(node, attribute)
                 if found is not None:
                     parsed[name] = found
         return parsed
@@ -207,6 +222,21 @@ class XmlParser:
 
 _MISSING = object()
 _REST_LOCATIONS = frozenset(("header", "headers", "statusCode"))
+
+
+@lru_cache(maxsize=4096)
+def _structure_plan(shape: Shape) -> tuple[tuple[str, Shape, str, str | None], ...]:
+    """(member name, member shape, element name, attribute name if an XML attribute) for
+    each member read from the body; headers and status codes are the REST layer's.
+    Worked out once per shape instead of per element."""
+    plan = []
+    for name, member in shape.members.items():
+        ser = member.serialization
+        if ser.get("location") in _REST_LOCATIONS or ser.get("eventheader"):
+            continue
+        attribute = ser["name"] if ser.get("xmlAttribute") else None
+        plan.append((name, member, _member_xml_name(member, name), attribute))
+    return tuple(plan)
 
 
 def _member_xml_name(member: Shape, name: str) -> str:
