@@ -19,7 +19,8 @@ def _config(args: argparse.Namespace) -> int:
     except SquallError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    rows = [(name, repr(value), source) for name, (value, source) in session.explain().items()]
+    report = session.explain()
+    rows = [(name, repr(value), source) for name, (value, source) in report.items()]
     if args.service:
         try:
             client = session.client(args.service)
@@ -28,7 +29,8 @@ def _config(args: argparse.Namespace) -> int:
         else:
             with client:
                 rows.extend((f"{args.service}: {name}", repr(value), source)
-                            for name, (value, source) in client.meta.explain().items())
+                            for name, (value, source) in client.meta.explain().items()
+                            if name != "credentials" or (value, source) != report["credentials"])
     width = max(len(r[0]) for r in rows)
     vwidth = min(max(len(r[1]) for r in rows), 48)
     for name, value, source in rows:
