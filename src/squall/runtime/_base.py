@@ -150,6 +150,16 @@ def _operation_method(operation_name: str, py_name: str, doc: str) -> Callable[.
     return api_call
 
 
+def _generate_presigned_post(
+    self: BaseClient, Bucket: str, Key: str, Fields: Mapping[str, Any] | None = None,
+    Conditions: Any = None, ExpiresIn: int = 3600, **kwargs: Any,
+) -> dict[str, Any]:
+    """``{"url": ..., "fields": {...}}`` for an HTML form upload to S3 (POST policy, SigV4)."""
+    from .presign import generate_presigned_post  # signing and presign load on use, not per client
+
+    return generate_presigned_post(self, Bucket, Key, Fields, Conditions, ExpiresIn, **kwargs)
+
+
 def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
     """The client class for a model, created once per process and shared by all Sessions."""
     key = id(service_model)
@@ -171,9 +181,7 @@ def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
         attrs["_PY_TO_OP_NAME"] = mapping
         _apply_surface_quirks(service_model, attrs)
         if service_model.service_name == "s3":  # as botocore: the POST form upload is S3's alone
-            from .presign import generate_presigned_post
-
-            attrs["generate_presigned_post"] = generate_presigned_post
+            attrs["generate_presigned_post"] = _generate_presigned_post
             from ..s3.inject import CLIENT_METHODS  # upload_file, download_file, copy, ... as boto3
 
             attrs.update(CLIENT_METHODS)
