@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
@@ -152,10 +153,7 @@ class H1Pool:
         is left on the connection for ``H1Stream`` to read on demand."""
         url = request.url
         parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        host = parts.hostname or ""
-        port = parts.port or _DEFAULT_PORTS[scheme]
-        key = (scheme, host, port)
+        key = scheme, host, port = _origin(parts.scheme, parts.netloc)
         head = _request_head(request.method, parts, host, port, scheme, headers)
         # One write for the usual small request; no copy of a large body.
         pieces = (head + body,) if body and len(body) <= _JOIN_LIMIT else (head, body) if body else (head,)
@@ -291,11 +289,18 @@ _LEGAL_NAME = re.compile(r"[^:\s][^:\r\n]*").fullmatch
 _ILLEGAL_VALUE = re.compile(r"\n(?![ \t])|\r(?![ \t\n])").search
 
 
-def _check_header(name: str, value: str) -> None:
-    if not _LEGAL_NAME(name):
-        raise ValueError(f"Invalid header name {name!r}")
-    if _ILLEGAL_VALUE(value):
-        raise ValueError(f"Invalid header value {value!r}")
+@lru_cache(maxsize=512)
+def _legal_name(name: str) -> bool:
+    return _LEGAL_NAME(name) is not None  # names repeat from call to call: checked once each
+
+
+@lru_cache(maxsize=256)
+def _origin(scheme: str, netloc: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of a URL's origin; urlsplit's properties re-parse on each use.
+    An invalid port raises ValueError (not cached)."""
+    parts = urlsplit(f"{scheme}://{netloc}")
+    scheme = scheme.lower()
+    return scheme, parts.hostname or "", parts.port or _DEFAULT_PORTS[scheme]
 
 
 def _request_head(method: str, parts: Any, host: str, port: int, scheme: str, headers: dict[str, str]) -> bytes:
@@ -304,17 +309,28 @@ def _request_head(method: str, parts: Any, host: str, port: int, scheme: str, he
     target = parts.path or "/"
     if parts.query:
         target = f"{target}?{parts.query}"
-    lowered = {k.lower() for k in headers}
-    lines = [f"{method} {target} HTTP/1.1"]
-    if "host" not in lowered:
-        name = f"[{host}]" if ":" in host else host
-        lines.append(f"Host: {name}" if port == _DEFAULT_PORTS[scheme] else f"Host: {name}:{port}")
-    if "accept-encoding" not in lowered:
-        lines.append("Accept-Encoding: identity")
+    lines = [f"{method} {target} HTTP/1.1", "", ""]
+    has_host = has_encoding = False
     for name, value in headers.items():
-        value = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-        _check_header(name, value)
+        if value.__class__ is not str:
+            value = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        # http.client's checks; the regexes run only when a CR/LF or odd name could fail them.
+        if ("\r" in value or "\n" in value) and _ILLEGAL_VALUE(value):
+            raise ValueError(f"Invalid header value {value!r}")
+        if not _legal_name(name):
+            raise ValueError(f"Invalid header name {name!r}")
+        lowered = name.lower()
+        if lowered == "host":
+            has_host = True
+        elif lowered == "accept-encoding":
+            has_encoding = True
         lines.append(f"{name}: {value}")
+    if not has_host:
+        name = f"[{host}]" if ":" in host else host
+        lines[1] = f"Host: {name}" if port == _DEFAULT_PORTS[scheme] else f"Host: {name}:{port}"
+    if not has_encoding:
+        lines[2] = "Accept-Encoding: identity"
+    lines = [line for line in lines if line]
     lines.append("\r\n")
     return "\r\n".join(lines).encode("latin-1")
 
