@@ -13,9 +13,11 @@ parsed file as a marshal blob under ``$XDG_CACHE_HOME/squall/models`` (else
   processes read either the old or the new entry, never a torn one.
 * Best effort: an unwritable or corrupt cache falls back to parsing the JSON.
 * Large, sparsely used tables -- a service model's ``shapes`` and ``operations``, the
-  endpoint catalogue's per-partition ``services`` -- are stored entry by entry and
-  decoded on first access (``LazyEntries``), so a client for EC2 decodes only the
-  shapes it uses.
+  endpoint catalogue's per-partition ``services`` -- are stored in chunks of a few
+  entries and decoded a chunk at a time on first access (``LazyEntries``), so a client
+  for EC2 decodes only the shapes it uses and their neighbours. Chunks, not single
+  entries: one ``marshal.dumps`` per entry costs twice as much (EC2 has ~4,800), and
+  writing the cache is part of the very first client's cost.
 
 marshal only encodes plain data (no code runs on load, unlike pickle), and the cache sits
 in the user's own cache directory.
@@ -33,7 +35,9 @@ from typing import Any, Callable
 __all__ = ["LazyEntries", "load", "cache_dir"]
 
 # Bump when the stored layout changes.
-_LAYOUT = 1
+_LAYOUT = 2
+# Entries per stored chunk of a lazy table: a lookup decodes its whole chunk.
+_CHUNK = 16
 _MAGIC = b"squall-model-cache\n"
 # Which tables are stored lazily, by file stem: a path of keys ("*" = every list item).
 _LAZY_TABLES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -46,26 +50,33 @@ _MISSING = object()
 class LazyEntries(Mapping[str, Any]):
     """A read-only mapping whose values are decoded from marshal on first access.
 
-    The encoded entries stay in the (memory-mapped) cache file until asked for. Decoded
-    values are kept, so repeated lookups return the same object (the shape model keys
-    member references by identity). Safe to share between threads: two threads racing
-    on one entry decode equal values and ``setdefault`` keeps one.
+    The encoded chunks stay in the (memory-mapped) cache file until asked for; chunk ``c``
+    is the marshal blob at ``buffer[bounds[c]:bounds[c + 1]]``, a tuple of the values of
+    entries ``c * chunk`` onwards. Decoded values are kept, so repeated lookups return the
+    same object (the shape model keys member references by identity). Safe to share
+    between threads: two threads racing on one chunk decode equal values and
+    ``setdefault`` keeps one of each.
     """
 
-    __slots__ = ("_index", "_bounds", "_buffer", "_decoded")
+    __slots__ = ("_names", "_index", "_bounds", "_chunk", "_buffer", "_decoded")
 
-    def __init__(self, names: tuple[str, ...], bounds: tuple[int, ...], buffer: Any) -> None:
+    def __init__(self, names: tuple[str, ...], bounds: tuple[int, ...], buffer: Any, chunk: int = 1) -> None:
+        self._names = names
         self._index = dict(zip(names, range(len(names))))
         self._bounds = bounds
+        self._chunk = chunk
         self._buffer = buffer
         self._decoded: dict[str, Any] = {}
 
     def __getitem__(self, key: str) -> Any:
         found = self._decoded.get(key, _MISSING)
         if found is _MISSING:
-            i = self._index[key]
-            value = marshal.loads(self._buffer[self._bounds[i]:self._bounds[i + 1]])
-            found = self._decoded.setdefault(key, value)
+            c = self._index[key] // self._chunk
+            values = marshal.loads(self._buffer[self._bounds[c]:self._bounds[c + 1]])
+            decoded = self._decoded
+            for name, value in zip(self._names[c * self._chunk:], values):
+                decoded.setdefault(name, value)
+            found = decoded[key]
         return found
 
     def __contains__(self, key: object) -> bool:
@@ -141,9 +152,10 @@ def _transform(node: Any, path: tuple[str, ...], leaf: Callable[[Any], Any]) -> 
     return copy
 
 
-# File layout: header, 8-byte length of the main part, main part (marshal), entry area.
-# A lazily stored table appears in the main part as {_LAZY_KEY: (names, bounds)}, where
-# entry i is the marshal blob at file offsets bounds[i]:bounds[i + 1]. No model has this key.
+# File layout: header, 8-byte length of the main part, main part (marshal), chunk area.
+# A lazily stored table appears in the main part as {_LAZY_KEY: (names, bounds, chunk)},
+# where chunk c (a tuple of the values of entries c * chunk onwards) is the marshal blob
+# at file offsets bounds[c]:bounds[c + 1]. No model has this key.
 _LAZY_KEY = "\x00squall-lazy"
 
 
@@ -155,8 +167,9 @@ def _encode(data: Any, lazy: tuple[tuple[str, ...], ...], header: bytes) -> list
         if not isinstance(table, dict):
             return table
         bounds = [len(blobs)]  # blob indexes for now; file offsets once the main part is sized
-        for value in table.values():
-            blobs.append(marshal.dumps(value))
+        values = tuple(table.values())
+        for start in range(0, len(values), _CHUNK):
+            blobs.append(marshal.dumps(values[start:start + _CHUNK]))
             bounds.append(len(blobs))
         tables.append((tuple(table), bounds))
         return {_LAZY_KEY: len(tables) - 1}
@@ -185,7 +198,7 @@ def _main(data: Any, tables: list[tuple[tuple[str, ...], list[int]]], offsets: l
     def place(table: Any) -> Any:
         if isinstance(table, dict) and len(table) == 1 and _LAZY_KEY in table:
             names, bounds = tables[table[_LAZY_KEY]]
-            return {_LAZY_KEY: (names, tuple(offsets[i] for i in bounds))}
+            return {_LAZY_KEY: (names, tuple(offsets[i] for i in bounds), _CHUNK)}
         return table
 
     return marshal.dumps(_walk_lazy(data, place))
@@ -211,10 +224,10 @@ def _decode(buffer: Any, header_size: int, lazy: tuple[tuple[str, ...], ...]) ->
 
     def wrap(table: Any) -> Any:
         if isinstance(table, dict) and len(table) == 1 and _LAZY_KEY in table:
-            names, bounds = table[_LAZY_KEY]
-            if len(bounds) != len(names) + 1 or (bounds and bounds[-1] > len(buffer)):
+            names, bounds, chunk = table[_LAZY_KEY]
+            if chunk < 1 or len(bounds) != -(-len(names) // chunk) + 1 or (bounds and bounds[-1] > len(buffer)):
                 raise ValueError("truncated cache entry")
-            return LazyEntries(names, bounds, buffer)
+            return LazyEntries(names, bounds, buffer, chunk)
         return table
 
     for path in lazy:
@@ -239,7 +252,8 @@ def _read(entry: str, header: bytes, lazy: tuple[tuple[str, ...], ...]) -> Any:
         return _MISSING
 
 
-def _write(directory: str, entry: str, parts: list[bytes]) -> None:
+def _write(directory: str, entry: str, parts: list[bytes]) -> bool:
+    """Whether the entry was written (False: the cache is unusable; never an error)."""
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         temp = f"{entry}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
@@ -254,7 +268,8 @@ def _write(directory: str, entry: str, parts: list[bytes]) -> None:
                 pass
             raise
     except OSError:
-        pass  # read-only home, full disk, ...: the cache is an optimisation only
+        return False  # read-only home, full disk, ...: the cache is an optimisation only
+    return True
 
 
 def load(source: str, stat: os.stat_result, parse: Callable[[], Any]) -> Any:
@@ -273,8 +288,15 @@ def load(source: str, stat: os.stat_result, parse: Callable[[], Any]) -> Any:
         parts = _encode(data, lazy, header)
     except ValueError:  # not marshallable (cannot happen for JSON data): skip the cache
         return data
-    if directory is not None and entry is not None:
-        _write(directory, entry, parts)
+    if len(parts) <= 3:  # nothing stored lazily: the parsed data is what a hit gives
+        if directory is not None and entry is not None:
+            _write(directory, entry, parts)
+        return data
     # Hand out the same (lazy) form a cache hit gives, so behaviour never depends on
-    # whether the cache was there.
-    return _decode(b"".join(parts), len(header), lazy) if len(parts) > 3 else data
+    # whether the cache was there: mapped from the file just written (no 4 MB copy),
+    # else from memory.
+    if directory is not None and entry is not None and _write(directory, entry, parts):
+        found = _read(entry, header, lazy)
+        if found is not _MISSING:
+            return found
+    return _decode(b"".join(parts), len(header), lazy)
