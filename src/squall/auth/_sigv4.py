@@ -157,6 +157,38 @@ def _headers_to_sign(headers: Mapping[str, str], url: str,
     return grouped
 
 
+def _canonical_header_block(headers: Mapping[str, str], url: str,
+                            unsigned_headers: frozenset[str]) -> tuple[str, str]:
+    """``_canonical_headers(_headers_to_sign(...))`` in one pass, for the per-call path:
+    a stable sort keeps repeated names' values in order, joined with commas."""
+    pairs: list[tuple[str, Any]] = []
+    has_host = False
+    for name, value in headers.items():
+        lowered = name.lower().strip()
+        if lowered not in unsigned_headers:
+            if lowered == "host":
+                has_host = True
+            pairs.append((lowered, value))
+    if not has_host:
+        pairs.append(("host", host_from_url(url)))
+    pairs.sort(key=_first)
+    lines: list[str] = []
+    names: list[str] = []
+    for lowered, value in pairs:
+        text = _trim_all(value)
+        if names and names[-1] == lowered:
+            lines[-1] = f"{lines[-1]},{text}"
+        else:
+            names.append(lowered)
+            lines.append(f"{lowered}:{text}")
+    lines.append("")
+    return "\n".join(lines), ";".join(names)
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
+
+
 def _canonical_headers(to_sign: Mapping[str, list[str]]) -> tuple[str, str]:
     names = sorted(to_sign)
     lines = "".join([
@@ -248,7 +280,7 @@ def _signature(
     key_cache: SigningKeyCache | None,
 ) -> SigV4Details:
     parts = urlsplit(url)  # memoised by urllib.parse
-    header_lines, signed_headers = _canonical_headers(_headers_to_sign(headers, url, unsigned_headers))
+    header_lines, signed_headers = _canonical_header_block(headers, url, unsigned_headers)
     canonical_request = "\n".join([
         method.upper(),
         canonical_path(parts.path, double_uri_encode=double_uri_encode, normalize_path=normalize_path),
@@ -275,8 +307,6 @@ def _signature(
 
 # Headers sign_v4 replaces (lower-case).
 _REPLACED = frozenset({"authorization", "x-amz-date"})
-_REPLACED_WITH_DATE = _REPLACED | {"date"}
-_TOKEN_HEADER = frozenset({"x-amz-security-token"})
 
 
 def _find(headers: Mapping[str, str], name: str) -> str | None:
@@ -334,16 +364,19 @@ def sign_v4(
     # payload hash, and drop what signing sets anew.
     has_date = False
     existing: str | None = None
+    headers: dict[str, str] = {}
     for name, value in request.headers.items():
         lowered = name.lower()
+        if lowered in _REPLACED:
+            continue
         if lowered == "date":
             has_date = True
-        elif lowered == "x-amz-content-sha256" and existing is None:
+            continue  # set anew below
+        if lowered == "x-amz-content-sha256" and existing is None:
             existing = value
-    drop = _REPLACED_WITH_DATE if has_date else _REPLACED
-    if token:
-        drop = drop | _TOKEN_HEADER
-    headers = {k: v for k, v in request.headers.items() if k.lower() not in drop}
+        elif token and lowered == "x-amz-security-token":
+            continue
+        headers[name] = value
     if has_date:
         headers["Date"] = _http_date(amz_date)
     else:
@@ -376,6 +409,8 @@ def sign_v4(
         f"{ALGORITHM} Credential={access_key}/{details.credential_scope}, "
         f"SignedHeaders={details.signed_headers}, Signature={details.signature}"
     )
+    if request.__class__ is HttpRequest:  # cheaper than dataclasses.replace, per call
+        return HttpRequest(method=request.method, url=request.url, headers=headers, body=body)
     return request.replace(headers=headers, body=body)
 
 
