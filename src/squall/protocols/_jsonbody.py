@@ -36,10 +36,30 @@ def decode_json_body(body: bytes) -> Any:
         return {"message": text}
 
 
-class JsonSerializer:
+class _ByShapeType:
+    """Hands a value to the handler for its shape's type; other types pass through as they are."""
+
+    __slots__ = ("_handlers",)
+
+    _handlers: dict[str, Callable[[Shape, Any], Any]]
+
+    def value(self, shape: Shape, value: Any) -> Any:
+        handler = self._handlers.get(shape.type_name)
+        return value if handler is None else handler(shape, value)
+
+    def _list(self, shape: Shape, value: Any) -> Any:
+        member = shape.member
+        handler = self._handlers.get(member.type_name)
+        if handler is None:
+            return list(value)
+        # Lists are treated as sparse: a null element stays None.
+        return [None if item is None else handler(member, item) for item in value]
+
+
+class JsonSerializer(_ByShapeType):
     """Params -> JSON-ready values. Immutable; one instance per timestamp setting."""
 
-    __slots__ = ("_default_format", "_precision", "_handlers")
+    __slots__ = ("_default_format", "_precision")
 
     def __init__(self, default_timestamp_format: str = "unixtimestamp",
                  precision: TimestampPrecision = "default") -> None:
@@ -55,10 +75,6 @@ class JsonSerializer:
             "double": self._float,
         }
 
-    def value(self, shape: Shape, value: Any) -> Any:
-        handler = self._handlers.get(shape.type_name)
-        return value if handler is None else handler(shape, value)
-
     def structure(self, shape: Shape, value: Any) -> Any:
         if shape.is_document_type:
             return value
@@ -71,13 +87,6 @@ class JsonSerializer:
             member = members[name]
             out[member.serialization.get("name", name)] = self.value(member, member_value)
         return out
-
-    def _list(self, shape: Shape, value: Any) -> Any:
-        member = shape.member
-        handler = self._handlers.get(member.type_name)
-        if handler is None:
-            return list(value)
-        return [None if item is None else handler(member, item) for item in value]
 
     def _map(self, shape: Shape, value: Any) -> Any:
         target = shape.value
@@ -97,10 +106,10 @@ class JsonSerializer:
         return float_to_wire(value)
 
 
-class JsonParser:
+class JsonParser(_ByShapeType):
     """Decoded JSON -> boto3's Python values for a shape. Subclass hooks: ``_handlers``."""
 
-    __slots__ = ("_handlers",)
+    __slots__ = ()
 
     def __init__(self) -> None:
         self._handlers: dict[str, Callable[[Shape, Any], Any]] = {
@@ -110,10 +119,6 @@ class JsonParser:
             "timestamp": self._timestamp,
             "blob": self._blob,
         }
-
-    def value(self, shape: Shape, value: Any) -> Any:
-        handler = self._handlers.get(shape.type_name)
-        return value if handler is None else handler(shape, value)
 
     def structure(self, shape: Shape, value: Any) -> Any:
         if shape.is_document_type:
@@ -143,14 +148,6 @@ class JsonParser:
             if raw is not None:
                 out[name] = self.value(member, raw)
         return out
-
-    def _list(self, shape: Shape, value: Any) -> Any:
-        member = shape.member
-        handler = self._handlers.get(member.type_name)
-        if handler is None:
-            return list(value)
-        # Lists are treated as sparse: a null element stays None.
-        return [None if item is None else handler(member, item) for item in value]
 
     def _map(self, shape: Shape, value: Any) -> Any:
         key_shape, target = shape.key, shape.value
