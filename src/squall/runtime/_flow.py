@@ -186,10 +186,13 @@ def call_flow(
     state = retry_state if isinstance(retry_state, RetryState) else policy.state
     call = CallRetries(policy, state, request.body)
     redirected = not redirects or ctx.s3_regions is None
+    # Only adaptive mode's rate limiter reads the clock around a send; without one,
+    # the policy ignores the time, so the two reads per attempt are skipped.
+    rate_limited = state.limiter is not None
     while True:
         attempt = call.next_attempt()
         # Adaptive mode: the client-side rate limiter may ask us to wait for a token.
-        while (wait := policy.before_send(ctx.clock().timestamp(), state)) > 0:
+        while rate_limited and (wait := policy.before_send(ctx.clock().timestamp(), state)) > 0:
             yield Sleep(wait)
         to_send = request
         if hooks:  # choose-signer and before-sign come before credentials, as in botocore
@@ -214,7 +217,8 @@ def call_flow(
         except Exception as exc:  # the policy decides: retry, or raise it as it is
             failure = exc
         if failure is not None:
-            decision = call.decide(Attempt(number=attempt, operation=op, exception=failure), ctx.clock().timestamp())
+            decision = call.decide(Attempt(number=attempt, operation=op, exception=failure),
+                                   ctx.clock().timestamp() if rate_limited else 0.0)
             if hooks:  # response-received, needs-retry
                 decision = hooks.after_attempt(info, attempt, to_send, None, None, failure, decision)
             if not decision.retry:
@@ -250,7 +254,7 @@ def call_flow(
                 skewed = True
         outcome = Attempt(number=attempt, operation=op, status=status, headers=received.headers,
                           body=received.body, error_code=code, clock_skew_corrected=skewed)
-        decision = call.decide(outcome, ctx.clock().timestamp(), date)
+        decision = call.decide(outcome, ctx.clock().timestamp() if rate_limited else 0.0, date)
         if hooks:  # response-received, needs-retry
             decision = hooks.after_attempt(info, attempt, to_send, received, parsed, None, decision)
         if decision.error is not None:
