@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "AliasConflictParameterError", "UnsupportedS3ControlArnError",
+    "AliasConflictParameterError", "UnsupportedS3ControlArnError", "EndpointDiscoveryException",
+    "EndpointDiscoveryRequired", "EndpointDiscoveryRefreshFailed", "InvalidEndpointDiscoveryConfigurationError",
     "BotoCoreError", "SquallError", "DataNotFoundError", "UnknownServiceError",
     "UnknownRegionError", "ApiVersionNotFoundError", "HTTPClientError", "ConnectionError",
     "EndpointConnectionError", "SSLError", "ConnectionClosedError", "ReadTimeoutError",
@@ -237,6 +238,25 @@ class InvalidRegionError(ValidationError, ValueError):
 
 class ParamValidationError(SquallError):
     fmt = "Parameter validation failed:\n{report}"
+
+
+class InvalidEndpointDiscoveryConfigurationError(SquallError):
+    fmt = (
+        "Unsupported configuration value for endpoint_discovery_enabled. "
+        'Expected one of ("true", "false", "auto") but got {config_value}.'
+    )
+
+
+class EndpointDiscoveryException(SquallError):
+    pass
+
+
+class EndpointDiscoveryRequired(EndpointDiscoveryException):
+    fmt = "Endpoint Discovery is not enabled but this operation requires it."
+
+
+class EndpointDiscoveryRefreshFailed(EndpointDiscoveryException):
+    fmt = "Endpoint Discovery failed to refresh the required endpoints."
 
 
 class UnsupportedS3ControlArnError(SquallError):

@@ -394,3 +394,110 @@ def test_fips_pseudo_regions_mean_fips_endpoints(region: str) -> None:
         assert ours.meta.endpoint_url == "https://sqs-fips.us-east-1.amazonaws.com"
     sent = squall_request("sqs", "list_queues", {}, region=region)
     assert sent.url == botocore_request("sqs", "list_queues", {}, region=region).url
+
+
+# -- endpoint discovery --------------------------------------------------------------------
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+def _discovery_answer(address: str) -> bytes:
+    return json.dumps({"Endpoints": [{"Address": address, "CachePeriodInMinutes": 10}]}).encode()
+
+
+def _discovery_run(library: str, service: str, calls: list[tuple[str, dict[str, Any]]], address: str,
+                   config: dict[str, Any] | None = None, **kwargs: Any) -> list[tuple[str, str, str | None]]:
+    """Each request the client sends for ``calls`` as (method, url, x-amz-target); the
+    discovery operation answers with ``address``, every other call with ``{}``."""
+    sent: list[tuple[str, str, str | None]] = []
+
+    def answer(request: Any, **kw: Any) -> Any:
+        headers = {k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in request.headers.items()}
+        target = headers.get("x-amz-target")
+        sent.append((request.method, request.url, target))
+        body = _discovery_answer(address) if target and target.endswith("DescribeEndpoints") else b"{}"
+        if library == "boto3":
+            from botocore.awsrequest import AWSResponse
+
+            return AWSResponse(request.url, 200, {"content-type": "application/x-amz-json-1.0"}, _Raw(body))
+        return HttpResponse(status_code=200, headers={"content-type": "application/x-amz-json-1.0"}, body=body)
+
+    if library == "boto3":
+        from botocore.config import Config as BotoConfig
+
+        client = botocore.session.get_session().create_client(
+            service, region_name="us-east-1", config=BotoConfig(**(config or {})), **KEYS, **kwargs)
+    else:
+        client = squall.session.Session(region_name="us-east-1").client(
+            service, config=squall.config.Config(**(config or {})), **KEYS, **kwargs)
+    client.meta.events.register("before-send", answer)
+    for method, params in calls:
+        getattr(client, method)(**params)
+    return sent
+
+
+@pytest.mark.parametrize(("service", "calls", "config"), [
+    ("timestream-query", [("query", {"QueryString": "SELECT 1"}), ("query", {"QueryString": "SELECT 2"})], None),
+    ("timestream-write", [("describe_database", {"DatabaseName": "db"}), ("list_databases", {})], None),
+    ("dynamodb", [("list_tables", {}), ("describe_table", {"TableName": "t"})], {"endpoint_discovery_enabled": True}),
+    ("dynamodb", [("list_tables", {})], None),  # optional discovery, not asked for: none
+], ids=["timestream-query", "timestream-write", "dynamodb-enabled", "dynamodb-auto"])
+def test_endpoint_discovery_matches_botocore(service: str, calls: list[Any], config: dict[str, Any] | None) -> None:
+    address = "cell-7.example.amazonaws.com"
+    ours = _discovery_run("squall", service, calls, address, config)
+    theirs = _discovery_run("boto3", service, calls, address, config)
+    assert ours == theirs
+    if service.startswith("timestream"):
+        assert [url for _, url, _ in ours[1:]] == [f"https://{address}"] * len(calls)  # cached after one discovery
+
+
+def test_endpoint_discovery_off_or_custom_endpoint() -> None:
+    import botocore.discovery
+
+    call = [("query", {"QueryString": "SELECT 1"})]
+    with pytest.raises(botocore.discovery.EndpointDiscoveryRequired):
+        _discovery_run("boto3", "timestream-query", call, "x", {"endpoint_discovery_enabled": False})
+    with pytest.raises(squall.exceptions.EndpointDiscoveryRequired):
+        _discovery_run("squall", "timestream-query", call, "x", {"endpoint_discovery_enabled": False})
+    endpoint = {"endpoint_url": "https://timestream.example.com"}
+    assert _discovery_run("squall", "timestream-query", call, "x", **endpoint) == \
+        _discovery_run("boto3", "timestream-query", call, "x", **endpoint) == \
+        [("POST", "https://timestream.example.com/", "Timestream_20181101.Query")]
+    with pytest.raises(squall.exceptions.InvalidEndpointDiscoveryConfigurationError):
+        squall.session.Session().client("dynamodb", region_name="us-east-1",
+                                        config=squall.config.Config(endpoint_discovery_enabled="sometimes"))
+
+
+def test_rejected_discovered_endpoint_is_rediscovered_once() -> None:
+    client = squall_client("timestream-query")
+    addresses = iter(["old.example.com", "new.example.com"])
+    sent: list[str] = []
+
+    def answer(request: Any, **kw: Any) -> HttpResponse:
+        target = request.headers.get("X-Amz-Target") or ""
+        sent.append(request.url)
+        if target.endswith("DescribeEndpoints"):
+            return HttpResponse(status_code=200, body=_discovery_answer(next(addresses)))
+        if "old." in request.url:
+            return HttpResponse(status_code=421, headers={"x-amzn-errortype": "InvalidEndpointException"},
+                                body=b'{"__type": "InvalidEndpointException", "Message": "moved"}')
+        return HttpResponse(status_code=200, body=b'{"Rows": [], "ColumnInfo": [], "QueryId": "q"}')
+
+    client.meta.events.register("before-send", answer)
+    assert client.query(QueryString="SELECT 1")["QueryId"] == "q"
+    assert sent == ["https://query.timestream.us-east-1.amazonaws.com/", "https://old.example.com",
+                    "https://query.timestream.us-east-1.amazonaws.com/", "https://new.example.com"]
+
+
+def test_endpoint_discovery_with_an_environment_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an endpoint_url argument turns discovery off; AWS_ENDPOINT_URL does not (botocore)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://local.example.com")
+    call = [("query", {"QueryString": "SELECT 1"})]
+    ours = _discovery_run("squall", "timestream-query", call, "cell.example.com")
+    assert ours == _discovery_run("boto3", "timestream-query", call, "cell.example.com")
+    assert [url for _, url, _ in ours] == ["https://local.example.com/", "https://cell.example.com"]

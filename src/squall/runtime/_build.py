@@ -125,6 +125,7 @@ class ClientInputs:
     new_retries: bool = False  # AWS_NEW_RETRIES_2026
     payload: PayloadSettings = DEFAULT_PAYLOAD_SETTINGS  # checksums, compression, S3 payload signing
     auth: AuthSettings = DEFAULT_AUTH_SETTINGS  # auth_scheme_preference, sigv4a_signing_region_set
+    endpoint_discovery: Any = "auto"  # endpoint_discovery_enabled: True, False, "auto"; None: off
 
 
 def _retry_policy(inputs: ClientInputs) -> Any:
@@ -143,6 +144,12 @@ def _retry_policy(inputs: ClientInputs) -> Any:
         retry_data=retry_data, read_timeout=getattr(inputs.config, "read_timeout", 60),
         now=time.time(),  # what _utcnow().timestamp() gives, without importing datetime
     )
+
+
+def _discovery(inputs: ClientInputs) -> Any:
+    from ._discovery import discovery_for  # small; decides nothing until a call needs it
+
+    return discovery_for(inputs.service_model, inputs.endpoint_discovery)
 
 
 def _s3_state(kind: str) -> Any:
@@ -195,6 +202,7 @@ def build_client(
         # Per-client S3 state, as botocore keeps it per client: redirect regions, Express sessions.
         s3_regions=_s3_state("regions") if inputs.service_name == "s3" else None,
         s3_express=_s3_state("express") if inputs.service_name == "s3" else None,
+        endpoint_discovery=_discovery(inputs),
         auth=inputs.auth,
     )
     display_url = inputs.endpoint_url

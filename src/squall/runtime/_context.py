@@ -60,3 +60,5 @@ class ClientContext:
     # () -> the X-Amzn-Trace-Id value for this call, read from the environment at call
     # time inside AWS Lambda (botocore's recursion detection); None: never
     trace_header: Callable[[], str | None] | None = None
+    # endpoint discovery (runtime._discovery): None, BLOCKED or the client's endpoint cache
+    endpoint_discovery: Any = None

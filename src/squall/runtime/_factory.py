@@ -65,6 +65,21 @@ def _client_regions(
     return meta_region, region
 
 
+def _endpoint_discovery(config: Any, get: Any) -> Any:
+    """endpoint_discovery_enabled: the Config's (checked as botocore does), else the profile's."""
+    value = getattr(config, "endpoint_discovery_enabled", None)
+    if value is None:
+        return get("endpoint_discovery_enabled")
+    if isinstance(value, str) and value.lower().strip() in ("auto", "true", "false"):
+        lowered = value.lower().strip()
+        return "auto" if lowered == "auto" else lowered == "true"
+    if isinstance(value, bool):
+        return value
+    from ..exceptions import InvalidEndpointDiscoveryConfigurationError
+
+    raise InvalidEndpointDiscoveryConfigurationError(config_value=value)
+
+
 def _client_user_agent(
     session: "Session", config: Any, retry_mode: str, endpoint_url: str | None, client_key: str | None,
 ) -> str:
@@ -217,6 +232,8 @@ def create_client(
         events=session.events,
         payload=resolve_payload_settings(config, get, s3_config),
         auth=AuthSettings.resolve(config, get),
+        # As botocore: an endpoint_url argument (not one from the environment) turns it off.
+        endpoint_discovery=None if endpoint_url is not None else _endpoint_discovery(config, get),
     )
     return build_client(inputs, transport=transport, get_credentials=get_credentials,
                         rebuild=(session, service_name, rebuild_kwargs))

@@ -21,6 +21,7 @@ from ._bodies import is_one_shot, read_all, stream_params
 from ._compression import maybe_compress
 from ._context import ClientContext, ResolvedEndpoint
 from ._endpoint_params import call_account_id
+from ._discovery import discovered_url
 from ._effects import Effect, GetCredentials, Send, Sleep
 from .hooks import ENDPOINT_OVERRIDE, CallInfo, Short, chose_unsigned
 
@@ -172,6 +173,10 @@ def call_flow(
         request = request.with_headers({"X-Amzn-Trace-Id": trace})
     if op.raw.get("endpointoperation"):  # DescribeEndpoints names the API version it speaks
         request = request.with_headers({"x-amz-api-version": ctx.service_model.api_version})
+    discovery_key = None  # set while the call goes to a discovered endpoint (runtime._discovery)
+    if ctx.endpoint_discovery is not None and op.raw.get("endpointdiscovery") is not None:
+        url, discovery_key = yield from discovered_url(ctx, op, params, retry_state)
+        request = request if url is None else request.replace(url=url)
     if hooks:
         prepared = hooks.after_serialization(info, request)
         if isinstance(prepared, Short):  # a handler answered instead of the service
@@ -259,6 +264,14 @@ def call_flow(
             decision = hooks.after_attempt(info, attempt, to_send, received, parsed, None, decision)
         if decision.error is not None:
             raise decision.error
+        if discovery_key is not None and (status == 421 or code == "InvalidEndpointException"):
+            # The discovered endpoint is gone: forget it and try once more at a fresh one.
+            url, discovery_key = yield from discovered_url(ctx, op, params, retry_state, refresh=True)
+            request = request if url is None else request.replace(url=url)
+            discovery_key = None
+            _close_stream(received)
+            _rewind_or_raise(call, request.body, None)
+            continue
         if status >= 300 and not decision.retry and not redirected:
             moved = yield from _redirect(ctx, op, params, received, parsed, state)
             if moved is not None:  # the bucket is in another region: once more, there
