@@ -43,15 +43,20 @@ class Ids:
         return self.seen.setdefault(value, f"<gen {len(self.seen) + 1}>")
 
 
-def apigateway_scenario(api: Any, steps: list) -> None:
+def recorder(steps: list) -> Any:
+    """``step(name, call)``: run and record one call, its generated values numbered."""
     ids = Ids()
 
     def step(name: str, call: Any) -> Any:
         result = record(steps, name, call)
-        if steps[-1][1] is not None:
-            steps[-1] = (name, ids.scrub(steps[-1][1]))
+        steps[-1] = (name, ids.scrub(steps[-1][1]))
         return result
 
+    return step
+
+
+def apigateway_scenario(api: Any, steps: list) -> None:
+    step = recorder(steps)
     created = step("create_api", lambda: api.create_rest_api(
         name="pets ünï", description="a demo API", tags={"team": "core"},
         endpointConfiguration={"types": ["REGIONAL"]}))
@@ -113,14 +118,7 @@ ROLE_POLICY = '{"Version": "2012-10-17", "Statement": []}'
 
 def lambda_scenario(clients: Any, steps: list) -> None:
     iam, fn = clients
-    ids = Ids()
-
-    def step(name: str, call: Any) -> Any:
-        result = record(steps, name, call)
-        if steps[-1][1] is not None:
-            steps[-1] = (name, ids.scrub(steps[-1][1]))
-        return result
-
+    step = recorder(steps)
     role = iam.create_role(RoleName="runner", AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
     step("layer", lambda: fn.publish_layer_version(
         LayerName="common", Description="shared code", Content={"ZipFile": _zip("python/lib.py", "X = 1\n")},

@@ -4,9 +4,9 @@ bucket or access-point ARN in ``Bucket``/``Name`` supplies ``AccountId`` (as bot
 S3ControlArnParamHandlerv2)."""
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
+from ..endpoints._stdlib import parse_arn
 from ..exceptions import UnsupportedS3ControlArnError
 from ..models import OperationModel
 from . import Customizations
@@ -28,15 +28,12 @@ def _outpost_account(params: Mapping[str, Any], member: str, kind: str) -> str |
     """The ARN's account if ``params[member]`` is an Outposts ``kind`` ARN; an ARN of any
     other sort is refused (the rules could not route it)."""
     value = params.get(member)
-    if not isinstance(value, str) or not value.startswith("arn:"):
+    arn = parse_arn(value)
+    if arn is None:
         return None
-    parts = value.split(":", 5)
-    if len(parts) < 6:
-        return None
-    _, _, service, region, account, resource = parts
+    service, region, account, resources = arn["service"], arn["region"], arn["accountId"], arn["resourceId"]
     if region.startswith("fips-") or region.endswith("fips-"):
         raise UnsupportedS3ControlArnError(arn=value, msg="Invalid ARN, FIPS region not allowed in ARN.")
-    resources = re.split(r"[/:]", resource)
     if service != "s3-outposts" or len(resources) != 4 or resources[0] != "outpost" or resources[2] != kind:
         raise UnsupportedS3ControlArnError(arn=value, msg=f"The {member} parameter does not support the provided ARN")
     if "AccountId" in params and params["AccountId"] != account:

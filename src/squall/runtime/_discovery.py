@@ -170,7 +170,8 @@ def discovered_url(ctx: "ClientContext", op: "OperationModel", params: Mapping[s
         except (ConnectionError, HTTPClientError):
             disco.failed(key, ctx.clock().timestamp())
             return None
-        return disco.store(key, answer, ctx.clock().timestamp())
+        stored: str | None = disco.store(key, answer, ctx.clock().timestamp())
+        return stored
 
     address = disco.current(key, ctx.clock().timestamp())
     recently_failed = disco.recently_failed(key, ctx.clock().timestamp())
