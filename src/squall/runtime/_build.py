@@ -39,9 +39,10 @@ def _utcnow() -> datetime:
 
 def _lambda_trace_header() -> str | None:
     """Inside Lambda, the invocation's trace id goes on every request, so AWS can spot a
-    function that calls itself in a loop (read per call: it changes per invocation)."""
+    function that calls itself in a loop (read per call: it changes per invocation).
+    Only clients made inside Lambda (``AWS_LAMBDA_FUNCTION_NAME`` set) read it."""
     trace_id = os.environ.get("_X_AMZN_TRACE_ID")
-    if not trace_id or "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:
+    if not trace_id:
         return None
     from urllib.parse import quote
 
@@ -195,7 +196,7 @@ def build_client(
         signing_name=model.signing_name,
         unsigned=inputs.unsigned,
         clock=_utcnow,
-        trace_header=_lambda_trace_header,
+        trace_header=_lambda_trace_header if "AWS_LAMBDA_FUNCTION_NAME" in os.environ else None,
         sign=_sign,
         customizations=for_service(inputs.service_name),
         payload=inputs.payload,
