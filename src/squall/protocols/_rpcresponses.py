@@ -12,7 +12,10 @@ from typing import Any, Callable, Mapping, Protocol
 
 from ..http._values import HttpResponse
 from ..models.shapes import OperationModel, ServiceModel, Shape
-from ._common import error_shape_for_code, generic_error, is_generic_error, response_metadata
+from ._common import (
+    apply_query_error_header, clean_error_code, error_shape_for_code, generic_error, is_generic_error,
+    response_metadata,
+)
 from ._eventstream import EventStream
 
 __all__ = ["RpcResponseParser"]
@@ -24,8 +27,8 @@ class ShapeReader(Protocol):
     def value(self, shape: Shape, value: Any) -> Any: ...
 
 
-# An error response -> (its decoded body, botocore's "Error" dict with Message and Code).
-ErrorReader = Callable[[HttpResponse], "tuple[Mapping[str, Any], dict[str, Any]]"]
+# An error response -> (its decoded body as a mapping, the error code it names).
+ErrorReader = Callable[[HttpResponse], "tuple[Mapping[str, Any], Any]"]
 
 
 class RpcResponseParser:
@@ -74,12 +77,16 @@ class RpcResponseParser:
         the modeled error shape's members at the top level."""
         if is_generic_error(response):
             return generic_error(response)
-        body, error = self._read_error(response)
+        body, code = self._read_error(response)
+        error: dict[str, Any] = {"Message": body.get("message", body.get("Message", "")), "Code": ""}
+        if isinstance(code, str):
+            code = clean_error_code(code)
+            code = apply_query_error_header(code, response.headers, error)
+        error["Code"] = code
         parsed: dict[str, Any] = {
             "Error": error,
             "ResponseMetadata": response_metadata(response, response.headers.get("x-amzn-requestid")),
         }
-        code = error["Code"]
         error_shape = error_shape_for_code(service_model, code if isinstance(code, str) else None)
         if error_shape is not None:
             parsed.update(self._reader.structure(error_shape, body) or {})

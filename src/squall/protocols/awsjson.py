@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from ..http._values import HttpResponse, SerializedRequest
 from ..models.shapes import OperationModel
-from ._common import TimestampPrecision, apply_query_error_header, clean_error_code, expand_host_prefix
+from ._common import TimestampPrecision, expand_host_prefix
 from ._jsonbody import JsonParser, JsonSerializer, decode_json_body, dump_json
 from ._rpcresponses import RpcResponseParser
 
@@ -51,11 +51,10 @@ def serialize(
     )
 
 
-def _read_error(response: HttpResponse) -> tuple[Mapping[str, Any], dict[str, Any]]:
+def _read_error(response: HttpResponse) -> tuple[Mapping[str, Any], Any]:
     body = decode_json_body(response.body)
     if not isinstance(body, Mapping):
         body = {}
-    error: dict[str, Any] = {"Message": body.get("message", body.get("Message", "")), "Code": ""}
     code = body.get("__type")
     if code is None:
         # Not botocore: it would report the status code. Smithy's awsJson lets a service
@@ -63,11 +62,7 @@ def _read_error(response: HttpResponse) -> tuple[Mapping[str, Any], dict[str, An
         code = response.headers.get("x-amzn-errortype") or body.get("code")
     if code is None:
         code = str(response.status_code)
-    if isinstance(code, str):
-        code = clean_error_code(code)
-        code = apply_query_error_header(code, response.headers, error)
-    error["Code"] = code
-    return body, error
+    return body, code
 
 
 _RESPONSES = RpcResponseParser(decode_json_body, _PARSER, _read_error)

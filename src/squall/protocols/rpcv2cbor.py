@@ -31,7 +31,7 @@ from ._cbor import (
     write_text, write_timestamp, write_value,
 )
 from ._common import (
-    TimestampPrecision, apply_query_error_header, blob_bytes, clean_error_code, expand_host_prefix,
+    TimestampPrecision, blob_bytes, expand_host_prefix,
     format_timestamp, parse_timestamp, unknown_union_member,
 )
 from ._rpcresponses import RpcResponseParser
@@ -260,7 +260,7 @@ def _decode_body(body: bytes) -> Any:
     return decode(body) if body else {}
 
 
-def _read_error(response: HttpResponse) -> tuple[Mapping[str, Any], dict[str, Any]]:
+def _read_error(response: HttpResponse) -> tuple[Mapping[str, Any], str]:
     body: Any
     try:
         body = _decode_body(response.body)
@@ -272,16 +272,10 @@ def _read_error(response: HttpResponse) -> tuple[Mapping[str, Any], dict[str, An
             body = {"message": response.body.decode("utf-8")}
         except UnicodeDecodeError:
             body = {}
-    error: dict[str, Any] = {"Message": body.get("message", body.get("Message", "")), "Code": ""}
     code = body.get("__type")
     if code is None:
-        code = str(response.status_code)
-    elif not isinstance(code, str):
-        code = str(code)
-    code = clean_error_code(code)
-    code = apply_query_error_header(code, response.headers, error)
-    error["Code"] = code
-    return body, error
+        return body, str(response.status_code)
+    return body, code if isinstance(code, str) else str(code)
 
 
 _RESPONSES = RpcResponseParser(_decode_body, _PARSER, _read_error)
