@@ -1,28 +1,72 @@
 """``dataclass`` for squall's frozen, slotted values, at a fraction of the import cost.
 
 The standard decorator compiles six to eight functions per class from generated source
-and inspects the class at length: ~0.5 ms a class, and the ~30 values on the path to a
-first client and call cost ~15 ms, half of what that path costs. This one compiles only
-``__init__`` (it runs on every call, so it stays generated code) and gives the other
-methods from shared closures. The classes it makes are real dataclasses to the standard
-library: ``dataclasses.replace``, ``fields``, ``asdict`` and ``is_dataclass`` work on them.
+and inspects the class at length (~0.5 ms a class; ~80 values lie on the path from
+``import squall`` to a first answered call), and importing ``dataclasses`` brings
+``inspect``, ``ast`` and ``dis`` (~4 ms). This module compiles only ``__init__`` (it runs
+on every call, so it stays generated code), gives the other methods from shared closures
+and imports ``dataclasses`` only when someone asks for the standard library's view.
+
+The classes are dataclasses to the standard library: ``__dataclass_fields__`` is made
+(with real ``dataclasses.Field`` objects) on first read, so ``dataclasses.replace``,
+``fields``, ``asdict`` and ``is_dataclass`` work on them; this module's ``replace`` is the
+same, faster and without the import. Assigning to a field raises
+``dataclasses.FrozenInstanceError``.
 
 It covers what squall uses: ``frozen=True, slots=True`` (required), ``kw_only``,
 ``repr``, ``eq``, and ``field(default=..., default_factory=..., repr=..., compare=...)``.
 """
 from __future__ import annotations
 
-import dataclasses
 import typing
-from dataclasses import MISSING, FrozenInstanceError, Field, field
 from operator import attrgetter
 from typing import Any, Callable, TypeVar
 
-__all__ = ["dataclass", "field"]
+__all__ = ["dataclass", "field", "replace", "MISSING"]
 
 _T = TypeVar("_T")
-_FACTORY = object()  # the __init__ default of a field with a default_factory
 _setattr = object.__setattr__
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+_FACTORY = object()  # the __init__ default of a field with a default_factory
+
+
+class _Spec:
+    """One field, as ``field()`` declares it (the standard ``Field``'s attributes)."""
+
+    __slots__ = ("name", "type", "default", "default_factory", "init", "repr", "hash", "compare",
+                 "metadata", "kw_only")
+
+    def __init__(self, default: Any, default_factory: Any, init: bool, repr: bool,  # noqa: A002
+                 hash: bool | None, compare: bool, metadata: Any, kw_only: Any) -> None:  # noqa: A002
+        self.name = ""
+        self.type: Any = None
+        self.default = default
+        self.default_factory = default_factory
+        self.init = init
+        self.repr = repr
+        self.hash = hash
+        self.compare = compare
+        self.metadata = metadata
+        self.kw_only = kw_only
+
+
+def field(
+    *, default: Any = MISSING, default_factory: Any = MISSING, init: bool = True, repr: bool = True,  # noqa: A002
+    hash: bool | None = None, compare: bool = True, metadata: Any = None, kw_only: Any = MISSING,  # noqa: A002
+) -> Any:
+    """``dataclasses.field``, for classes made by this module's ``dataclass``."""
+    if default is not MISSING and default_factory is not MISSING:
+        raise ValueError("cannot specify both default and default_factory")
+    return _Spec(default, default_factory, init, repr, hash, compare, metadata, kw_only)
 
 
 def dataclass(
@@ -39,29 +83,68 @@ def dataclass(
     return wrap if cls is None else wrap(cls)
 
 
+def replace(obj: _T, /, **changes: Any) -> _T:
+    """``dataclasses.replace``: a copy of ``obj`` with ``changes``."""
+    names = getattr(type(obj), "__squall_init_names__", None)
+    if names is None:  # a standard-library dataclass
+        import dataclasses
+
+        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    for name in names:
+        if name not in changes:
+            changes[name] = getattr(obj, name)
+    return obj.__class__(**changes)
+
+
 def _is_classvar(annotation: Any) -> bool:
     if isinstance(annotation, str):
         return annotation.startswith(("ClassVar", "typing.ClassVar"))
     return annotation is typing.ClassVar or getattr(annotation, "__origin__", None) is typing.ClassVar
 
 
-def _own_fields(cls: type, kw_only: bool) -> list[Field[Any]]:
-    found: list[Field[Any]] = []
+def _spec_of(declared: Any) -> _Spec:
+    if isinstance(declared, _Spec):
+        return declared
+    if type(declared).__name__ == "Field" and type(declared).__module__ == "dataclasses":
+        import dataclasses  # a dataclasses.field(...) declaration: already imported
+
+        def ours(value: Any) -> Any:
+            return MISSING if value is dataclasses.MISSING else value
+
+        return _Spec(ours(declared.default), ours(declared.default_factory), declared.init, declared.repr,
+                     declared.hash, declared.compare, declared.metadata, ours(declared.kw_only))
+    return _Spec(declared, MISSING, True, True, None, True, None, MISSING)
+
+
+def _own_fields(cls: type, kw_only: bool) -> list[_Spec]:
+    found: list[_Spec] = []
     for name, annotation in cls.__dict__.get("__annotations__", {}).items():
         if _is_classvar(annotation):
             continue
-        declared = cls.__dict__.get(name, MISSING)
-        spec = declared if isinstance(declared, Field) else field(default=declared)
+        spec = _spec_of(cls.__dict__.get(name, MISSING))
         spec.name = name
         spec.type = annotation
-        spec._field_type = dataclasses._FIELD  # type: ignore[attr-defined]  # what replace()/fields() look for
-        if spec.kw_only is MISSING:  # type: ignore[attr-defined]
-            spec.kw_only = kw_only  # type: ignore[attr-defined]
+        if spec.kw_only is MISSING:
+            spec.kw_only = kw_only
         found.append(spec)
     return found
 
 
-def _init_source(fields: list[Field[Any]]) -> tuple[str, dict[str, Any]]:
+def _inherited(cls: type) -> dict[str, _Spec]:
+    specs: dict[str, _Spec] = {}
+    for base in reversed(cls.__mro__[1:]):
+        own = base.__dict__.get("__squall_specs__")
+        if own is not None:
+            specs.update((s.name, s) for s in own)
+        elif "__dataclass_fields__" in base.__dict__:  # a standard-library dataclass base
+            for std in base.__dict__["__dataclass_fields__"].values():
+                spec = _spec_of(std)
+                spec.name, spec.type = std.name, std.type
+                specs[std.name] = spec
+    return specs
+
+
+def _init_source(fields: list[_Spec]) -> tuple[str, dict[str, Any]]:
     """``def __init__(...)`` as source, and the names its defaults refer to."""
     env: dict[str, Any] = {"_FACTORY": _FACTORY, "_setattr": _setattr}
     positional: list[str] = []
@@ -81,9 +164,9 @@ def _init_source(fields: list[Field[Any]]) -> tuple[str, dict[str, Any]]:
         else:
             param = name
             value = name
-            if not spec.kw_only and seen_default:  # type: ignore[attr-defined]
+            if not spec.kw_only and seen_default:
                 raise TypeError(f"non-default argument {name!r} follows default argument")
-        if spec.kw_only:  # type: ignore[attr-defined]
+        if spec.kw_only:
             keyword.append(param)
         else:
             seen_default = seen_default or param != name
@@ -94,11 +177,45 @@ def _init_source(fields: list[Field[Any]]) -> tuple[str, dict[str, Any]]:
     return source, env
 
 
+class _StdlibFields:
+    """``__dataclass_fields__`` on first read: the standard library's ``Field`` objects,
+    as ``dataclasses.dataclass`` would have made them (imports ``dataclasses`` then)."""
+
+    def __init__(self, specs: tuple[_Spec, ...]) -> None:
+        self._specs = specs
+        self._made: dict[str, Any] | None = None
+
+    def __get__(self, obj: Any, owner: type | None = None) -> dict[str, Any]:
+        made = self._made
+        if made is None:
+            import dataclasses
+
+            def std(value: Any) -> Any:
+                return dataclasses.MISSING if value is MISSING else value
+
+            made = {}
+            for spec in self._specs:
+                made[spec.name] = std_field = dataclasses.field(
+                    default=std(spec.default), default_factory=std(spec.default_factory), init=spec.init,
+                    repr=spec.repr, hash=spec.hash, compare=spec.compare, metadata=spec.metadata,
+                    kw_only=spec.kw_only,
+                )
+                std_field.name = spec.name
+                std_field.type = spec.type
+                std_field._field_type = dataclasses._FIELD  # type: ignore[attr-defined]  # what replace()/fields() look for
+            self._made = made
+        return made
+
+
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    from dataclasses import FrozenInstanceError
+
     raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
 def _frozen_delattr(self: Any, name: str) -> None:
+    from dataclasses import FrozenInstanceError
+
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
@@ -150,11 +267,8 @@ def _methods(names: tuple[str, ...], shown: tuple[str, ...], compared: tuple[str
 
 
 def _make(cls: type[_T], *, kw_only: bool, with_repr: bool, with_eq: bool) -> type[_T]:
-    inherited: dict[str, Field[Any]] = {}
-    for base in reversed(cls.__mro__[1:]):
-        inherited.update(getattr(base, "__dataclass_fields__", {}))
     own = _own_fields(cls, kw_only)
-    all_fields = {**inherited, **{spec.name: spec for spec in own}}
+    all_fields = {**_inherited(cls), **{spec.name: spec for spec in own}}
     specs = list(all_fields.values())
     source, env = _init_source(specs)
     exec(source, env)  # noqa: S102 - generated from the class's own field names
@@ -180,8 +294,10 @@ def _make(cls: type[_T], *, kw_only: bool, with_repr: bool, with_eq: bool) -> ty
             namespace[name] = method
     namespace["__init__"] = init
     namespace["__slots__"] = tuple(spec.name for spec in own)
-    namespace["__dataclass_fields__"] = all_fields
-    namespace["__match_args__"] = tuple(s.name for s in specs if not s.kw_only)  # type: ignore[attr-defined]
+    namespace["__squall_specs__"] = tuple(specs)
+    namespace["__squall_init_names__"] = tuple(s.name for s in specs if s.init)
+    namespace["__dataclass_fields__"] = _StdlibFields(tuple(specs))
+    namespace["__match_args__"] = tuple(s.name for s in specs if not s.kw_only)
     made = type(cls)(cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
     return made  # type: ignore[no-any-return]

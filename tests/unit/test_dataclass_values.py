@@ -158,3 +158,43 @@ def test_field_order_errors_as_the_standard_library() -> None:
         class Bad:
             a: int = 0
             b: int
+
+
+def test_replace_is_the_standard_librarys() -> None:
+    ours = OURS["Keyword"](url="u", headers={"a": "b"})
+    for changed in (_dataclass.replace(ours, body=b"x"), dataclasses.replace(ours, body=b"x")):
+        assert (changed.url, changed.headers, changed.body) == ("u", {"a": "b"}, b"x")
+        assert type(changed) is type(ours)
+    with pytest.raises(TypeError):
+        _dataclass.replace(ours, nope=1)
+    theirs = STDLIB["Keyword"](url="u")
+    assert _dataclass.replace(theirs, url="v") == STDLIB["Keyword"](url="v")  # falls back to the stdlib's
+    assert dataclasses.fields(OURS["Plain"])[3].compare is False  # the stdlib's view, made on request
+    assert dataclasses.is_dataclass(OURS["Plain"]) and OURS["Plain"].__dataclass_fields__["tags"].default_factory is dict
+
+
+def test_stdlib_field_declarations_are_accepted() -> None:
+    @_dataclass.dataclass(frozen=True, slots=True)
+    class Mixed:
+        tags: Any = dataclasses.field(default_factory=list, compare=False)
+
+    assert Mixed().tags == [] and Mixed([1]) == Mixed([2])
+
+
+def test_no_dataclasses_import_from_import_to_first_client(tmp_path) -> None:
+    """Importing dataclasses brings inspect, ast and dis (~4 ms): none of it on the path."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    code = (f"import sys; sys.path.insert(0, {str(src)!r}); import squall; "
+            "c = squall.session.Session(region_name='us-east-1').client('sqs'); "
+            "print(json.dumps(sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules)))")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "c"),
+           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "cr"), "AWS_EC2_METADATA_DISABLED": "true"}
+    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

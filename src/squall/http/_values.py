@@ -1,8 +1,7 @@
 """Plain values for one HTTP exchange. They know nothing of AWS and do no I/O."""
 from __future__ import annotations
 
-from dataclasses import replace
-from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
+from .._dataclass import dataclass, field, replace  # the stdlib's, cheaper to define
 from typing import IO, Any, Iterable, Mapping
 from urllib.parse import quote
 

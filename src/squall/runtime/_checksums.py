@@ -20,8 +20,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from dataclasses import replace
-from .._dataclass import dataclass  # the stdlib's, cheaper to define
+from .._dataclass import dataclass, replace  # the stdlib's, cheaper to define
 from typing import Any, Mapping
 
 from ..auth.checksums import RESPONSE_PRIORITY, Checksum, b64_digest, new_checksum, supported_algorithms

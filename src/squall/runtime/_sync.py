@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from .._dataclass import replace  # the stdlib's, without importing it
 from typing import Any, Callable, Generator
 
 from ._effects import GetCredentials, Send, Sleep
