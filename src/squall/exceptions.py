@@ -21,7 +21,7 @@ __all__ = [
     "ChecksumError", "UnseekableStreamError", "WaiterError", "IncompleteReadError",
     "UnknownClientMethodError", "ClientError", "EventStreamError", "EndpointResolutionError",
     "InvalidConfigError", "InvalidRetryConfigurationError", "InvalidMaxRetryAttemptsError",
-    "ResourcesNotAvailableError", "UnknownEndpointError", "InvalidEndpointConfigurationError",
+    "UnknownEndpointError", "InvalidEndpointConfigurationError",
     "InvalidRetryModeError", "InvalidS3AddressingStyleError", "InvalidDefaultsMode",
     "InvalidSettingError", "FlexibleChecksumError", "AwsChunkedWrapperError",
     "InvalidChecksumConfigError", "MissingDependencyException",
@@ -327,13 +327,6 @@ class UnknownClientMethodError(SquallError):
     fmt = "Client does not have method: {method_name}"
 
 
-class ResourcesNotAvailableError(SquallError):
-    fmt = (
-        "squall does not build resources yet (session.resource('{service_name}')); "
-        "use session.client('{service_name}') meanwhile"
-    )
-
-
 class Boto3Error(SquallError):
     """Base of boto3's own errors (``boto3.exceptions.Boto3Error``); made from a message."""
 
@@ -456,11 +449,11 @@ class EventStreamError(ClientError):
 # Credential-provider errors live beside their providers; they are reachable here under
 # botocore's names too (loaded on first access, which also avoids an import cycle).
 _CREDENTIAL_ERRORS = frozenset({
-    "InfiniteLoopConfigError", "RefreshWithMFAUnsupportedError", "MissingDependencyException",
-    "MetadataRetrievalError", "UnknownCredentialError", "InvalidIMDSEndpointError",
-    "InvalidIMDSEndpointModeError", "SSOError", "SSOTokenLoadError", "UnauthorizedSSOTokenError",
-    "TokenRetrievalError", "LoginError", "LoginRefreshRequired", "LoginInsufficientPermissions",
-    "LoginTokenLoadError", "CredentialProcessError", "ContainerHostNotAllowedError",
+    "InfiniteLoopConfigError", "RefreshWithMFAUnsupportedError", "MetadataRetrievalError",
+    "UnknownCredentialError", "InvalidIMDSEndpointError", "InvalidIMDSEndpointModeError",
+    "SSOError", "SSOTokenLoadError", "UnauthorizedSSOTokenError", "TokenRetrievalError",
+    "LoginError", "LoginRefreshRequired", "LoginInsufficientPermissions", "LoginTokenLoadError",
+    "CredentialProcessError", "ContainerHostNotAllowedError",
 })
 
 
