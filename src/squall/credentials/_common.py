@@ -6,7 +6,7 @@ import json
 import re
 from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Generator, Mapping, Protocol, Union
+from typing import TYPE_CHECKING, Any, Generator, Protocol, Union
 
 from ..config._ini import Located
 from ..config.profiles import Section
@@ -120,10 +120,3 @@ def drive(value: Any) -> Generator[Any, Any, Any]:
         return (yield from value)
     return value
 
-
-def nested_get(mapping: Mapping[str, Any], *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(mapping, Mapping) or key not in mapping:
-            return None
-        mapping = mapping[key]
-    return mapping
