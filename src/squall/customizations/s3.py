@@ -12,19 +12,18 @@ endpoint rule set from the built-ins the client maps from its settings.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
-import xml.etree.ElementTree as ET
-from dataclasses import replace
 from typing import Any, Mapping
 from urllib.parse import quote, unquote
 
+from .._dataclass import replace
 from ..exceptions import ParamValidationError
 from ..http import HttpResponse, SerializedRequest
 from ..models import OperationModel
-from ..protocols._common import parse_timestamp
 from . import Customizations
+
+# ElementTree, hashlib/base64 and the timestamp parser are imported by the calls that
+# need them (a response to parse, an SSE-C key), not when an S3 client is made.
 
 VALID_BUCKET = re.compile(r"^[a-zA-Z0-9.\-_]{1,255}$")
 VALID_S3_ARN = re.compile(
@@ -80,6 +79,9 @@ def _sse_customer_key(params: dict[str, Any], prefix: str) -> None:
     key = params.get(key_member)
     if key is None or md5_member in params:
         return
+    import base64
+    import hashlib
+
     raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
     params[key_member] = base64.b64encode(raw).decode("utf-8")
     params[md5_member] = base64.b64encode(hashlib.md5(raw, usedforsecurity=False).digest()).decode("utf-8")
@@ -145,6 +147,8 @@ def _handles_200_error(op: OperationModel) -> bool:
 
 
 def _looks_like_error(body: bytes) -> bool:
+    import xml.etree.ElementTree as ET
+
     try:
         root = ET.fromstring(body)
     except ET.ParseError:
@@ -166,6 +170,8 @@ def before_parse(op: OperationModel, response: HttpResponse) -> HttpResponse:
         return replace(response, status_code=500)
     expires = response.headers.get("expires")
     if expires is not None and _has_expires_member(op):
+        from ..protocols._common import parse_timestamp
+
         try:
             parse_timestamp(expires)
         except (ValueError, TypeError, OverflowError):
@@ -192,6 +198,8 @@ def after_parse(op: OperationModel, params: Mapping[str, Any], response: HttpRes
         _unquote_listing(op, parsed)
     elif name == "GetBucketLocation" and response.body:
         # The body is a bare <LocationConstraint>; its text (None for us-east-1) is the answer.
+        import xml.etree.ElementTree as ET
+
         parsed["LocationConstraint"] = ET.fromstring(response.body).text
     expires = response.headers.get("expires")
     if expires is not None and _has_expires_member(op):
