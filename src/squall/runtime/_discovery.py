@@ -53,6 +53,16 @@ class ClientDiscovery:
                     self._resolved = (self._decide(),)
         return self._resolved[0]  # type: ignore[no-any-return]
 
+    def needed(self, op: "OperationModel") -> bool:
+        """Whether a call of ``op`` (which has the ``endpointdiscovery`` trait) discovers or
+        is refused: cheap, so optional discovery that is off costs calls nothing."""
+        state = self.resolve()
+        if state is None:
+            return False
+        if isinstance(state, DiscoveredEndpoints) and state.always:
+            return True
+        return bool((op.raw.get("endpointdiscovery") or {}).get("required"))
+
     def _decide(self) -> "DiscoveredEndpoints | str | None":
         model, setting = self._model, self._setting
         if _discovery_operation(model) is None:

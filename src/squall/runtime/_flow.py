@@ -174,7 +174,8 @@ def call_flow(
     if op.raw.get("endpointoperation"):  # DescribeEndpoints names the API version it speaks
         request = request.with_headers({"x-amz-api-version": ctx.service_model.api_version})
     discovery_key = None  # set while the call goes to a discovered endpoint (runtime._discovery)
-    if ctx.endpoint_discovery is not None and op.raw.get("endpointdiscovery") is not None:
+    if ctx.endpoint_discovery is not None and op.raw.get("endpointdiscovery") is not None \
+            and ctx.endpoint_discovery.needed(op):
         url, discovery_key = yield from discovered_url(ctx, op, params, retry_state)
         request = request if url is None else request.replace(url=url)
     if hooks:
