@@ -18,6 +18,7 @@ mapped as the urllib3 path maps them. The caller drops the pool after ``fork()``
 from __future__ import annotations
 
 import re
+import select
 import socket
 import threading
 from functools import lru_cache
@@ -46,8 +47,6 @@ class H1Error(Exception):
 def _dropped(sock: socket.socket) -> bool:
     """True if an idle connection was closed by the server (readable means EOF or junk)."""
     try:
-        import select
-
         if hasattr(select, "poll"):
             poller = select.poll()
             poller.register(sock, select.POLLIN)

@@ -410,7 +410,8 @@ class Urllib3Transport:
             body = body.encode("utf-8")
         if isinstance(body, (bytes, bytearray, memoryview)) and not body:
             body = None
-        chunked = (request.header("Transfer-Encoding") or "").strip().lower() == "chunked"
+        chunked = "transfer-encoding" in lowered and \
+            (request.header("Transfer-Encoding") or "").strip().lower() == "chunked"
         if "content-length" in lowered or "transfer-encoding" in lowered:
             pass
         elif body is None:
