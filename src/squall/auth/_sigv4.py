@@ -144,23 +144,11 @@ def _trim_all(value: object) -> str:
     return " ".join(text.split())
 
 
-def _headers_to_sign(headers: Mapping[str, str], url: str,
-                     unsigned_headers: frozenset[str]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for name, value in headers.items():
-        lowered = name.lower().strip()
-        if lowered not in unsigned_headers:
-            grouped.setdefault(lowered, []).append(value)
-    if "host" not in grouped:
-        # The transport derives Host from the URL the same way, so we need not add it.
-        grouped["host"] = [host_from_url(url)]
-    return grouped
-
-
 def _canonical_header_block(headers: Mapping[str, str], url: str,
                             unsigned_headers: frozenset[str]) -> tuple[str, str]:
-    """``_canonical_headers(_headers_to_sign(...))`` in one pass, for the per-call path:
-    a stable sort keeps repeated names' values in order, joined with commas."""
+    """(canonical header lines, signed header names) of the headers to sign: names
+    lower-cased, ``host`` from the URL when absent, sorted stably so that a repeated
+    name's values keep their order, joined with commas."""
     pairs: list[tuple[str, Any]] = []
     has_host = False
     for name, value in headers.items():
@@ -187,15 +175,6 @@ def _canonical_header_block(headers: Mapping[str, str], url: str,
 
 def _first(pair: tuple[str, Any]) -> str:
     return pair[0]
-
-
-def _canonical_headers(to_sign: Mapping[str, list[str]]) -> tuple[str, str]:
-    names = sorted(to_sign)
-    lines = "".join([
-        f"{n}:{_trim_all(values[0]) if len(values) == 1 else ','.join(map(_trim_all, values))}\n"
-        for n in names for values in (to_sign[n],)
-    ])
-    return lines, ";".join(names)
 
 
 def _amz_date(timestamp: datetime) -> str:
@@ -511,7 +490,7 @@ def presign_v4_query(
         params.update(from_body)
         body = b""
 
-    _, signed_headers = _canonical_headers(_headers_to_sign(headers, request.url, unsigned_headers))
+    _, signed_headers = _canonical_header_block(headers, request.url, unsigned_headers)
     auth_params = [
         ("X-Amz-Algorithm", ALGORITHM),
         ("X-Amz-Credential", f"{access_key}/{amz_date[:8]}/{region}/{service}/aws4_request"),

@@ -38,10 +38,9 @@ from ._sigv4 import (
     SigV4Details,
     _amz_date,
     _body_params,
-    _canonical_headers,
+    _canonical_header_block,
     _encode_pairs,
     _find,
-    _headers_to_sign,
     _without,
     canonical_path,
     canonical_query_string,
@@ -197,7 +196,7 @@ def _signature(
     unsigned_headers: frozenset[str], key_cache: SigV4aKeyCache | None, needed_by: str | None,
 ) -> SigV4Details:
     parts = urlsplit(url)
-    header_lines, signed_headers = _canonical_headers(_headers_to_sign(headers, url, unsigned_headers))
+    header_lines, signed_headers = _canonical_header_block(headers, url, unsigned_headers)
     canonical_request = "\n".join([
         method.upper(),
         canonical_path(parts.path, double_uri_encode=double_uri_encode, normalize_path=normalize_path),
@@ -343,7 +342,7 @@ def presign_v4a_query(
         params.update(from_body)
         body = b""
 
-    _, signed_headers = _canonical_headers(_headers_to_sign(headers, request.url, unsigned_headers))
+    _, signed_headers = _canonical_header_block(headers, request.url, unsigned_headers)
     auth_params = [
         ("X-Amz-Algorithm", ALGORITHM_V4A),
         ("X-Amz-Credential", f"{access_key}/{amz_date[:8]}/{service}/aws4_request"),
