@@ -7,7 +7,7 @@ and presigns (runtime._cross_region), since that needs the client's signer and c
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import Any, Callable, Mapping
 
 from ..models import OperationModel

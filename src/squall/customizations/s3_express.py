@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 

@@ -3,7 +3,7 @@ it becomes the error's ``Message`` when the body has none (as botocore maps it).
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from .._dataclass import replace  # the stdlib's, without importing it
 
 from ..http import HttpResponse
 from ..models import OperationModel

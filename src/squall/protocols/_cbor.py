@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import struct
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from typing import Any
 
 from ._common import ResponseParserError, parse_timestamp

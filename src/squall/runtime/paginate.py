@@ -16,7 +16,7 @@ import base64
 import functools
 import json
 import logging
-from dataclasses import dataclass
+from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from itertools import tee
 from typing import Any, Callable, Generator, Iterator, Mapping
 

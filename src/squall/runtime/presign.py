@@ -27,7 +27,7 @@ import hashlib
 import hmac
 import json
 import re
-from dataclasses import dataclass, replace
+from .._dataclass import dataclass, replace  # the stdlib's, cheaper to define
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit

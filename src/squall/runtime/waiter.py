@@ -11,7 +11,7 @@ Reasons in ``WaiterError`` are botocore's, word for word.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
 from typing import Any, Callable, Generator, Mapping
 
 import jmespath  # type: ignore[import-untyped]
