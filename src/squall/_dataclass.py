@@ -18,9 +18,16 @@ It covers what squall uses: ``frozen=True, slots=True`` (required), ``kw_only``,
 """
 from __future__ import annotations
 
+import sys
 import typing
 from operator import attrgetter
 from typing import Any, Callable, TypeVar
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # Python 3.10: only type checkers need it
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        return lambda decorated: decorated
 
 __all__ = ["dataclass", "field", "replace", "MISSING"]
 
@@ -69,6 +76,7 @@ def field(
     return _Spec(default, default_factory, init, repr, hash, compare, metadata, kw_only)
 
 
+@dataclass_transform(field_specifiers=(field,))  # type checkers see the standard decorator's classes
 def dataclass(
     cls: type[_T] | None = None, *, frozen: bool = False, slots: bool = False, kw_only: bool = False,
     repr: bool = True, eq: bool = True,  # noqa: A002 - the standard decorator's names
@@ -298,6 +306,7 @@ def _make(cls: type[_T], *, kw_only: bool, with_repr: bool, with_eq: bool) -> ty
     namespace["__squall_init_names__"] = tuple(s.name for s in specs if s.init)
     namespace["__dataclass_fields__"] = _StdlibFields(tuple(specs))
     namespace["__match_args__"] = tuple(s.name for s in specs if not s.kw_only)
-    made = type(cls)(cls.__name__, cls.__bases__, namespace)
+    metaclass: Any = type(cls)
+    made = metaclass(cls.__name__, cls.__bases__, namespace)
     made.__qualname__ = cls.__qualname__
     return made  # type: ignore[no-any-return]

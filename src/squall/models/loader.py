@@ -56,7 +56,7 @@ def load_json_file(path_without_ext: str) -> Any:
         return _file_cache.setdefault(path_without_ext, data)
 
 
-def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+def _deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in extra.items():
         # Mapping, not dict: large parts of cached models are lazily decoded mappings.
