@@ -11,8 +11,12 @@ import hmac
 import os
 import threading
 from collections import OrderedDict
+from typing import Callable, Generic, TypeVar
 
-__all__ = ["SigningKeyCache", "derive_signing_key"]
+__all__ = ["BoundedKeyCache", "SigningKeyCache", "derive_signing_key"]
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 def _hmac(key: bytes, msg: str) -> bytes:
@@ -27,32 +31,30 @@ def derive_signing_key(secret_key: str, date: str, region: str, service: str) ->
     return _hmac(k_service, "aws4_request")
 
 
-class SigningKeyCache:
-    """A bounded, thread-safe LRU of derived signing keys.
+class BoundedKeyCache(Generic[_K, _V]):
+    """A bounded, thread-safe LRU of derived keys; subclasses say how to key and derive.
 
-    Entries are keyed by ``(sha256(secret), date, region, service)``. ``repr`` shows only
-    the size, so a cache in a log line or traceback leaks nothing.
+    Keys never hold a secret itself (a SHA-256 digest of it instead), and ``repr`` shows
+    only the size, so a cache in a log line or traceback leaks nothing.
     """
 
     __slots__ = ("_max_size", "_entries", "_lock", "__weakref__")
 
-    def __init__(self, max_size: int = 64) -> None:
+    def __init__(self, max_size: int) -> None:
         if max_size < 1:
             raise ValueError("max_size must be at least 1")
         self._max_size = max_size
-        self._entries: OrderedDict[tuple[bytes, str, str, str], bytes] = OrderedDict()
+        self._entries: OrderedDict[_K, _V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, secret_key: str, date: str, region: str, service: str) -> bytes:
-        secret_id = hashlib.sha256(secret_key.encode("utf-8")).digest()
-        cache_key = (secret_id, date, region, service)
+    def _get_or_derive(self, cache_key: _K, derive: Callable[[], _V]) -> _V:
         with self._lock:
             found = self._entries.get(cache_key)
             if found is not None:
                 self._entries.move_to_end(cache_key)
                 return found
         # Derive outside the lock: two threads may both derive once, which is harmless.
-        derived = derive_signing_key(secret_key, date, region, service)
+        derived = derive()
         with self._lock:
             self._entries[cache_key] = derived
             self._entries.move_to_end(cache_key)
@@ -68,11 +70,27 @@ class SigningKeyCache:
         return len(self._entries)
 
     def __repr__(self) -> str:
-        return f"<SigningKeyCache {len(self._entries)}/{self._max_size} keys>"
+        return f"<{type(self).__name__} {len(self._entries)}/{self._max_size} keys>"
 
     def _after_fork(self) -> None:
         # A lock held by another thread at fork() time would stay held forever in the child.
         self._lock = threading.Lock()
+
+
+class SigningKeyCache(BoundedKeyCache[tuple[bytes, str, str, str], bytes]):
+    """SigV4 signing keys, keyed by ``(sha256(secret), date, region, service)``."""
+
+    __slots__ = ()
+
+    def __init__(self, max_size: int = 64) -> None:
+        super().__init__(max_size)
+
+    def get(self, secret_key: str, date: str, region: str, service: str) -> bytes:
+        secret_id = hashlib.sha256(secret_key.encode("utf-8")).digest()
+        return self._get_or_derive(
+            (secret_id, date, region, service),
+            lambda: derive_signing_key(secret_key, date, region, service),
+        )
 
 
 # The process-wide default: a pure cache of derived values (like parsed models), bounded.

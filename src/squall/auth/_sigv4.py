@@ -22,7 +22,7 @@ from .._dataclass import dataclass  # the stdlib's, cheaper to define
 from datetime import datetime, timezone
 from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, Mapping
-from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from ..http._values import Body, HttpRequest
 from ._keys import DEFAULT_KEY_CACHE, SigningKeyCache
@@ -441,6 +441,46 @@ def _body_params(body: Body, content_type: str | None) -> list[tuple[str, str]] 
 def _encode_pairs(pairs: Iterable[tuple[str, str]]) -> str:
     return "&".join(f"{_encode(k)}={_encode(v)}" for k, v in pairs)
 
+def presign_query_parts(
+    request: HttpRequest, headers: dict[str, str], unsigned_headers: frozenset[str],
+) -> tuple[dict[str, str], SplitResult, str, Body, str]:
+    """What a query-string signature starts from, as botocore builds it.
+
+    Returns the headers to sign (the auto-set form ``Content-Type`` dropped), the URL's
+    parts, the operation's parameters encoded (URL ones, then any moved out of a form or
+    JSON-object body, which becomes empty), the body and the signed-headers list.
+    """
+    content_type = _find(headers, "Content-Type")
+    if content_type == _FORM_CONTENT_TYPE:
+        headers = _without(headers, "Content-Type")
+    parts = urlsplit(request.url)
+    # A name repeated in the URL keeps all its values; a body param replaces a URL param
+    # of the same name.
+    params: dict[str, list[str]] = {}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        params.setdefault(name, []).append(value)
+    body: Body = request.body
+    moved = _body_params(body, content_type)
+    if moved is not None:
+        from_body: dict[str, list[str]] = {}
+        for name, value in moved:
+            from_body.setdefault(name, []).append(value)
+        params.update(from_body)
+        body = b""
+    _, signed_headers = _canonical_header_block(headers, request.url, unsigned_headers)
+    operation = _encode_pairs((k, v) for k, values in params.items() for v in values)
+    return headers, parts, operation, body, signed_headers
+
+
+def presign_query(
+    parts: SplitResult, operation: str, auth_params: list[tuple[str, str]],
+) -> tuple[str, str]:
+    """The query (operation params first, then auth params: the order AWS expects) and the
+    URL carrying it, still without the signature."""
+    auth = _encode_pairs(auth_params)
+    query = f"{operation}&{auth}" if operation else auth
+    return query, urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
 
 def presign_v4_query(
     request: HttpRequest,
@@ -471,26 +511,8 @@ def presign_v4_query(
     """
     amz_date = _amz_date(timestamp)
     headers = _without(request.headers, "Authorization")
-    content_type = _find(headers, "Content-Type")
-    if content_type == _FORM_CONTENT_TYPE:
-        headers = _without(headers, "Content-Type")
-
-    parts = urlsplit(request.url)
-    # Operation params first, then auth params: the order AWS expects. A name repeated in
-    # the URL keeps all its values; a body param replaces a URL param of the same name.
-    params: dict[str, list[str]] = {}
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        params.setdefault(name, []).append(value)
-    body: Body = request.body
-    moved = _body_params(body, content_type)
-    if moved is not None:
-        from_body: dict[str, list[str]] = {}
-        for name, value in moved:
-            from_body.setdefault(name, []).append(value)
-        params.update(from_body)
-        body = b""
-
-    _, signed_headers = _canonical_header_block(headers, request.url, unsigned_headers)
+    headers, parts, operation, body, signed_headers = presign_query_parts(
+        request, headers, unsigned_headers)
     auth_params = [
         ("X-Amz-Algorithm", ALGORITHM),
         ("X-Amz-Credential", f"{access_key}/{amz_date[:8]}/{region}/{service}/aws4_request"),
@@ -500,9 +522,7 @@ def presign_v4_query(
     ]
     if token is not None:
         auth_params.append(("X-Amz-Security-Token", token))
-    operation = _encode_pairs((k, v) for k, values in params.items() for v in values)
-    query = f"{operation}&{_encode_pairs(auth_params)}" if operation else _encode_pairs(auth_params)
-    url = urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    query, url = presign_query(parts, operation, auth_params)
 
     if unsigned_payload:
         digest = UNSIGNED_PAYLOAD

@@ -23,28 +23,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import threading
-from collections import OrderedDict
 from datetime import datetime
 from typing import Any, Callable, Sequence
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ..exceptions import MissingDependencyException
 from ..http._values import Body, HttpRequest
+from ._keys import BoundedKeyCache
 from ._sigv4 import (
-    _FORM_CONTENT_TYPE,
     DEFAULT_UNSIGNED_HEADERS,
     UNSIGNED_PAYLOAD,
     SigV4Details,
     _amz_date,
-    _body_params,
     _canonical_header_block,
-    _encode_pairs,
-    _find,
     _without,
     canonical_path,
     canonical_query_string,
     hash_payload,
+    presign_query,
+    presign_query_parts,
 )
 
 __all__ = [
@@ -117,54 +114,28 @@ def derive_sigv4a_private_key(access_key: str, secret_key: str) -> int:
     raise ValueError("could not derive a SigV4a key from these credentials")
 
 
-class SigV4aKeyCache:
-    """A bounded, thread-safe LRU of derived SigV4a keys (``cryptography`` objects).
+class SigV4aKeyCache(BoundedKeyCache[tuple[str, bytes], Any]):
+    """Derived SigV4a keys (``cryptography`` objects), keyed by ``(access key, sha256(secret))``.
 
     Deriving one costs a P-256 scalar multiplication; a client signs with the same key
-    pair until its credentials rotate. Keyed by ``(access key, sha256(secret))``, never the
-    secret itself; ``repr`` shows only the size.
+    pair until its credentials rotate.
     """
 
-    __slots__ = ("_max_size", "_entries", "_lock", "__weakref__")
+    __slots__ = ()
 
     def __init__(self, max_size: int = 16) -> None:
-        if max_size < 1:
-            raise ValueError("max_size must be at least 1")
-        self._max_size = max_size
-        self._entries: OrderedDict[tuple[str, bytes], Any] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(max_size)
 
     def get(self, access_key: str, secret_key: str, *, needed_by: str | None = None) -> Any:
         """The ``EllipticCurvePrivateKey`` for the key pair (derived on first use)."""
-        cache_key = (access_key, hashlib.sha256(secret_key.encode("utf-8")).digest())
-        with self._lock:
-            found = self._entries.get(cache_key)
-            if found is not None:
-                self._entries.move_to_end(cache_key)
-                return found
-        ec = require_sigv4a(needed_by)
-        # Derive outside the lock: two threads may both derive once, which is harmless.
-        derived = ec.derive_private_key(derive_sigv4a_private_key(access_key, secret_key), ec.SECP256R1())
-        with self._lock:
-            self._entries[cache_key] = derived
-            self._entries.move_to_end(cache_key)
-            while len(self._entries) > self._max_size:
-                self._entries.popitem(last=False)
-        return derived
+        def derive() -> Any:
+            ec = require_sigv4a(needed_by)
+            scalar = derive_sigv4a_private_key(access_key, secret_key)
+            return ec.derive_private_key(scalar, ec.SECP256R1())
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __repr__(self) -> str:
-        return f"<SigV4aKeyCache {len(self._entries)}/{self._max_size} keys>"
-
-    def _after_fork(self) -> None:
-        # A lock held by another thread at fork() time would stay held forever in the child.
-        self._lock = threading.Lock()
+        return self._get_or_derive(
+            (access_key, hashlib.sha256(secret_key.encode("utf-8")).digest()), derive,
+        )
 
 
 # Process-wide, like the SigV4 key cache: derived values only, bounded.
@@ -325,24 +296,8 @@ def presign_v4a_query(
     amz_date = _amz_date(timestamp)
     headers = _without(request.headers, "Authorization", "X-Amz-Date", "X-Amz-Security-Token",
                        "X-Amz-Content-SHA256", "X-Amz-Region-Set")
-    content_type = _find(headers, "Content-Type")
-    if content_type == _FORM_CONTENT_TYPE:
-        headers = _without(headers, "Content-Type")
-
-    parts = urlsplit(request.url)
-    params: dict[str, list[str]] = {}
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        params.setdefault(name, []).append(value)
-    body: Body = request.body
-    moved = _body_params(body, content_type)
-    if moved is not None:
-        from_body: dict[str, list[str]] = {}
-        for name, value in moved:
-            from_body.setdefault(name, []).append(value)
-        params.update(from_body)
-        body = b""
-
-    _, signed_headers = _canonical_header_block(headers, request.url, unsigned_headers)
+    headers, parts, operation, body, signed_headers = presign_query_parts(
+        request, headers, unsigned_headers)
     auth_params = [
         ("X-Amz-Algorithm", ALGORITHM_V4A),
         ("X-Amz-Credential", f"{access_key}/{amz_date[:8]}/{service}/aws4_request"),
@@ -353,9 +308,7 @@ def presign_v4a_query(
     if token:
         auth_params.append(("X-Amz-Security-Token", token))
     auth_params.append(("X-Amz-Region-Set", region_set_value(region_set)))
-    operation = _encode_pairs((k, v) for k, values in params.items() for v in values)
-    query = f"{operation}&{_encode_pairs(auth_params)}" if operation else _encode_pairs(auth_params)
-    url = urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    query, url = presign_query(parts, operation, auth_params)
 
     if unsigned_payload:
         digest = UNSIGNED_PAYLOAD

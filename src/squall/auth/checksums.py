@@ -150,7 +150,7 @@ def _crt_checksums() -> Any:
     global _crt, _crt_checked
     if not _crt_checked:
         try:
-            from awscrt import checksums  # type: ignore[import-not-found, unused-ignore]
+            from awscrt import checksums  # type: ignore[import-not-found, import-untyped, unused-ignore]
         except ImportError:
             checksums = None
         _crt, _crt_checked = checksums, True
