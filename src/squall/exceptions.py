@@ -14,7 +14,7 @@ __all__ = [
     "UnknownRegionError", "ApiVersionNotFoundError", "HTTPClientError", "ConnectionError",
     "EndpointConnectionError", "SSLError", "ConnectionClosedError", "ReadTimeoutError",
     "ConnectTimeoutError", "ProxyConnectionError", "ResponseStreamingError",
-    "NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError",
+    "NoCredentialsError", "NoAuthTokenError", "PartialCredentialsError", "CredentialRetrievalError",
     "UnknownSignatureVersionError", "NoRegionError", "ProfileNotFound", "ConfigParseError",
     "ConfigNotFound", "ParamValidationError", "ValidationError", "InvalidRegionError",
     "UnknownServiceStyle", "PaginationError", "OperationNotPageableError",
@@ -133,6 +133,33 @@ class NoCredentialsError(SquallError):
 
 def _rebuild_nocreds(attempts: tuple[tuple[str, str], ...]) -> "NoCredentialsError":
     return NoCredentialsError(attempts=attempts)
+
+
+class NoAuthTokenError(SquallError):
+    """A call signs with a bearer token and no token provider had one; the message names
+    the call and says why each provider did not apply (see ``squall.credentials.tokens``)."""
+
+    fmt = "Unable to locate authorization token"
+
+    def __init__(self, attempts: tuple[tuple[str, str], ...] = (), needed_by: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.attempts = tuple(attempts)
+        self.needed_by = needed_by
+        text = self.args[0]
+        if needed_by:
+            text += f" for {needed_by} (bearer auth)"
+        if self.attempts:
+            text += ". Token providers tried, in order:\n" + "\n".join(
+                f"  - {name}: {reason}" for name, reason in self.attempts)
+        self.args = (text,)
+
+    def __reduce__(self) -> Any:
+        return _rebuild_noauthtoken, (self.attempts, self.needed_by)
+
+
+def _rebuild_noauthtoken(attempts: tuple[tuple[str, str], ...], needed_by: str | None) -> "NoAuthTokenError":
+    return NoAuthTokenError(attempts=attempts, needed_by=needed_by)
 
 
 class PartialCredentialsError(SquallError):

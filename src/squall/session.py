@@ -56,6 +56,7 @@ class Session:
         self._attempts: tuple[tuple[str, str], ...] = ()
         self._cred_io: Any = None
         self._mfa_prompter: Any = None
+        self._tokens: Any = None  # squall.credentials.tokens.TokenResolver, made on first need
         self._shared = SharedConfig.load(self._env)
         explicit_profile = profile_name
         self._profile_explicit = profile_name is not None
@@ -126,6 +127,7 @@ class Session:
         ``client.<setting>`` entries (see ``client.meta.explain()``)."""
         report = dict(self._settings.explain())
         report["credentials"] = self._explain_credentials()
+        report["auth_token"] = self._token_resolver().explain()
         if service_name is not None:
             with self.client(service_name, **client_kwargs) as client:
                 for name, row in client.meta.explain().items():
@@ -187,6 +189,24 @@ class Session:
         self._mfa_prompter = prompter
         if self._cred_io is not None:
             self._cred_io.prompter = prompter
+
+    # -- bearer tokens (squall.credentials.tokens) ---------------------------------------
+    def _token_resolver(self) -> Any:
+        tokens = self._tokens
+        if tokens is None:
+            from .credentials.tokens import TokenResolver
+
+            with self._lock:
+                if self._tokens is None:
+                    self._tokens = TokenResolver.for_session(self)
+                tokens = self._tokens
+        return tokens
+
+    def get_auth_token(self, signing_name: str | None = None) -> Any:
+        """botocore's ``get_auth_token``: the bearer token for ``signing_name`` (a
+        ``FrozenAuthToken`` from ``AWS_BEARER_TOKEN_<NAME>``, else the profile's SSO
+        token as a ``RefreshableToken``), or None."""
+        return self._token_resolver().resolve(signing_name)[0]
 
     def _explain_credentials(self) -> tuple[Any, str]:
         from .credentials import explain_credentials

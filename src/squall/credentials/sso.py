@@ -6,12 +6,17 @@ read from ``~/.aws/sso/cache`` (written by ``aws sso login``). An sso-session to
 within 15 minutes of expiry is refreshed through SSO-OIDC ``CreateToken`` and written
 back; a legacy token is never refreshed. Then SSO ``GetRoleCredentials`` (unsigned) gives
 the role's keys, which are cached in ``~/.aws/cli/cache`` like the CLI does.
+
+The same token, loaded and refreshed by the same code, is what bearer-auth services
+(CodeCatalyst) send: ``resolve_sso_session`` and ``load_sso_token_entry`` serve
+``squall.credentials.tokens``.
 """
 from __future__ import annotations
 
 import logging
 from .._dataclass import dataclass  # the stdlib's, cheaper to define
-from typing import Any, Mapping
+from datetime import datetime
+from typing import Any, Mapping, Protocol
 
 from ..config.profiles import Section
 from ..exceptions import ClientError, CredentialRetrievalError, InvalidConfigError
@@ -25,7 +30,10 @@ from .cache import (
 )
 from .refreshable import RefreshableCredentials
 
-__all__ = ["SSOProvider", "load_sso_token", "SSOConfig"]
+__all__ = [
+    "SSOProvider", "load_sso_token", "load_sso_token_entry", "SSOConfig", "SSOSessionConfig",
+    "resolve_sso_session",
+]
 
 logger = logging.getLogger("squall.credentials")
 
@@ -43,6 +51,58 @@ class SSOConfig:
     account_id: str
     session_name: str | None
     sources: Mapping[str, str]
+
+
+class _TokenConfig(Protocol):
+    """What loading a cached token needs (both config kinds have it)."""
+
+    @property
+    def profile_name(self) -> str: ...
+    @property
+    def start_url(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def session_name(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SSOSessionConfig:
+    """A profile's ``[sso-session NAME]``: all the SSO token provider needs (no account or role)."""
+
+    profile_name: str
+    session_name: str
+    start_url: str
+    region: str
+    sources: Mapping[str, str]
+
+
+def resolve_sso_session(
+    profile: ProfileView, sso_sessions: Mapping[str, Section],
+) -> SSOSessionConfig | Skipped:
+    """The profile's sso-session for bearer tokens (botocore's SSOTokenProvider: only
+    ``sso_session`` profiles; a legacy ``sso_start_url`` gives no token), or why not."""
+    name = profile.get("sso_session")
+    if name is None:
+        return Skipped(f"profile {profile.name} has no sso_session")
+    session = sso_sessions.get(name)
+    if session is None:
+        raise InvalidConfigError(error_msg=(
+            f'The profile "{profile.name}" is configured to use the SSO token provider but the '
+            f'"{name}" sso_session configuration does not exist.'
+        ))
+    missing = [key for key in _SESSION_KEYS if session.get(key) is None]
+    if missing:
+        raise InvalidConfigError(error_msg=(
+            f'The profile "{profile.name}" is configured to use the SSO token provider but is '
+            f"missing the following configuration: {missing}."
+        ))
+    sources = {key: located.source for key, located in session.values.items()}
+    sources["sso_session"] = profile.source("sso_session")
+    return SSOSessionConfig(
+        profile_name=profile.name, session_name=name, start_url=session.values["sso_start_url"].value,
+        region=session.values["sso_region"].value, sources=sources,
+    )
 
 
 def _login_hint(profile: str) -> str:
@@ -92,7 +152,7 @@ def resolve_sso_config(
     )
 
 
-def _refresh_token(token: Mapping[str, Any], config: SSOConfig, now: Any) -> Flow[dict[str, Any] | None]:
+def _refresh_token(token: Mapping[str, Any], config: _TokenConfig, now: Any) -> Flow[dict[str, Any] | None]:
     missing = [k for k in ("refreshToken", "clientId", "clientSecret", "registrationExpiresAt") if k not in token]
     if missing:
         logger.info("Unable to refresh SSO token: missing keys: %s", missing)
@@ -126,9 +186,15 @@ def _refresh_token(token: Mapping[str, Any], config: SSOConfig, now: Any) -> Flo
     return fresh
 
 
-def load_sso_token(config: SSOConfig, token_dir: str) -> Flow[str]:
+def load_sso_token(config: _TokenConfig, token_dir: str) -> Flow[str]:
     """The SSO access token from the CLI's cache, refreshed first when it is an
     sso-session token close to expiry. Errors say which ``aws sso login`` to run."""
+    token, _ = yield from load_sso_token_entry(config, token_dir)
+    return token
+
+
+def load_sso_token_entry(config: _TokenConfig, token_dir: str) -> Flow[tuple[str, datetime]]:
+    """``load_sso_token`` with the token's expiry (bearer tokens refresh by it)."""
     key = sso_token_cache_key(config.start_url, config.session_name)
     path = entry_path(token_dir, key)
     token = yield from load_entry(token_dir, key)
@@ -146,7 +212,7 @@ def load_sso_token(config: SSOConfig, token_dir: str) -> Flow[str]:
     if config.session_name is None:
         if remaining <= 0:  # a legacy token cannot be refreshed
             raise UnauthorizedSSOTokenError(profile=config.profile_name)
-        return str(token["accessToken"])
+        return str(token["accessToken"]), parse_time(token["expiresAt"])
     if remaining < TOKEN_REFRESH_WINDOW_SECONDS:
         fresh = yield from _refresh_token(token, config, now)
         if fresh is not None:
@@ -157,7 +223,7 @@ def load_sso_token(config: SSOConfig, token_dir: str) -> Flow[str]:
         raise TokenRetrievalError(provider="sso", error_msg=(
             f"Token has expired and refresh failed; {_login_hint(config.profile_name)}"
         ))
-    return str(token["accessToken"])
+    return str(token["accessToken"]), parse_time(token["expiresAt"])
 
 
 @dataclass(frozen=True, slots=True, repr=False)

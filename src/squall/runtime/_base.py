@@ -45,12 +45,13 @@ class BaseClient:
     def __init__(
         self, *, context: ClientContext, meta: ClientMeta, transport: Any,
         get_credentials: Callable[[], Any], rebuild: tuple[Any, ...] | None = None,
-        loader: Loader | None = None,
+        loader: Loader | None = None, get_auth_token: Callable[[str, str], Any] | None = None,
     ) -> None:
         self._context = context
         self.meta = meta
         self._transport = transport
         self._get_credentials = get_credentials
+        self._get_auth_token = get_auth_token  # (signing name, needed by) -> bearer token
         self._rebuild = rebuild
         self._closed = False
         self._loader = loader  # paginators-1 / waiters-2 come from the Session's search path
@@ -66,7 +67,8 @@ class BaseClient:
             return self._stubber._respond(operation_name, api_params)  # type: ignore[no-any-return]
         call_flow, run_sync = _call_machinery()
         flow = call_flow(self._context, operation_name, api_params)
-        return run_sync(flow, send=self._transport.send, get_credentials=self._get_credentials)
+        return run_sync(flow, send=self._transport.send, get_credentials=self._get_credentials,
+                        get_auth_token=self._get_auth_token)
 
     def can_paginate(self, operation_name: str) -> bool:
         from .paginate import can_paginate

@@ -62,6 +62,10 @@ def _sign(request: HttpRequest, credentials: Any, props: Mapping[str, Any], now:
     session credentials send their token as ``x-amz-s3session-token``."""
     from ..auth import STREAMING_UNSIGNED_PAYLOAD_TRAILER, sign_v4  # its key cache is process-wide
 
+    if props.get("scheme") == "bearer":  # ``credentials`` is a FrozenAuthToken (runtime._auth_schemes)
+        from ..auth import sign_bearer
+
+        return sign_bearer(request, token=credentials.token)
     s3 = bool(props.get("s3"))
     token = credentials.token
     if props.get("s3express"):
@@ -165,7 +169,7 @@ def _s3_state(kind: str) -> Any:
 
 def build_client(
     inputs: ClientInputs, *, transport: Any, get_credentials: Callable[[], Any],
-    rebuild: tuple[Any, ...] | None,
+    rebuild: tuple[Any, ...] | None, get_auth_token: Callable[[str, str], Any] | None = None,
 ) -> BaseClient:
     model = inputs.service_model
     ruleset = load_ruleset(inputs.service_name, loader=inputs.loader)
@@ -228,4 +232,4 @@ def build_client(
     if inputs.events:  # creating-client-class handlers get this Session's own subclass
         cls = client_class_with_events(inputs.events, cls, model.service_id or inputs.service_name)
     return cls(context=context, meta=meta, transport=transport, get_credentials=get_credentials, rebuild=rebuild,
-               loader=inputs.loader)
+               loader=inputs.loader, get_auth_token=get_auth_token)

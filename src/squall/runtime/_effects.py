@@ -9,7 +9,7 @@ from .._dataclass import dataclass  # the stdlib's, cheaper to define
 
 from ..http import HttpRequest
 
-__all__ = ["Send", "Sleep", "GetCredentials", "Effect"]
+__all__ = ["Send", "Sleep", "GetCredentials", "GetAuthToken", "Effect"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,4 +30,13 @@ class GetCredentials:
     """Current credentials (ReadOnlyCredentials), refreshed if due, or None if unsigned."""
 
 
-Effect = Send | Sleep | GetCredentials
+@dataclass(frozen=True, slots=True)
+class GetAuthToken:
+    """A bearer token (``FrozenAuthToken``) for the signing name, refreshed if due;
+    ``needed_by`` names the call for the error when there is none."""
+
+    signing_name: str
+    needed_by: str
+
+
+Effect = Send | Sleep | GetCredentials | GetAuthToken

@@ -231,9 +231,13 @@ def create_client(
         account_id_from_credentials=not unsigned and account_id is None and str(account_id_mode).lower() != "disabled",
         events=session.events,
         payload=resolve_payload_settings(config, get, s3_config),
-        auth=AuthSettings.resolve(config, get),
+        auth=AuthSettings.resolve(config, get, env=session._env, signing_name=model.signing_name,
+                                  metadata=model.metadata),
         # As botocore: an endpoint_url argument (not one from the environment) turns it off.
         endpoint_discovery=None if endpoint_url is not None else _endpoint_discovery(config, get),
     )
+    def get_auth_token(signing_name: str, needed_by: str) -> Any:  # bearer-signed calls only
+        return session._token_resolver().require(signing_name, needed_by)
+
     return build_client(inputs, transport=transport, get_credentials=get_credentials,
-                        rebuild=(session, service_name, rebuild_kwargs))
+                        rebuild=(session, service_name, rebuild_kwargs), get_auth_token=get_auth_token)

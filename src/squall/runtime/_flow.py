@@ -22,7 +22,7 @@ from ._compression import maybe_compress
 from ._context import ClientContext, ResolvedEndpoint
 from ._endpoint_params import call_account_id
 from ._discovery import discovered_url
-from ._effects import Effect, GetCredentials, Send, Sleep
+from ._effects import Effect, GetAuthToken, GetCredentials, Send, Sleep
 from .hooks import ENDPOINT_OVERRIDE, CallInfo, Short, chose_unsigned
 
 __all__ = ["call_flow", "prepare_request", "S3_SIGNING_NAMES"]
@@ -205,7 +205,12 @@ def call_flow(
             info.context["signing"] = signing
             to_send = hooks.before_signing(info, request)
         skip_signing = unsigned or (hooks is not None and chose_unsigned(info))
-        credentials = None if skip_signing else (yield GetCredentials())
+        if skip_signing:
+            credentials = None
+        elif signing.get("scheme") == "bearer":  # a token, not keys (runtime._auth_schemes)
+            credentials = yield GetAuthToken(signing["signing_name"], signing["needed_by"])
+        else:
+            credentials = yield GetCredentials()
         if credentials is not None and signing.get("s3express"):
             credentials = yield from _express_credentials(ctx, params.get("Bucket"), credentials, state)
         if credentials is not None:

@@ -5,7 +5,7 @@ import time
 from .._dataclass import replace  # the stdlib's, without importing it
 from typing import Any, Callable, Generator
 
-from ._effects import GetCredentials, Send, Sleep
+from ._effects import GetAuthToken, GetCredentials, Send, Sleep
 
 __all__ = ["run_sync"]
 
@@ -25,6 +25,7 @@ def run_sync(
     send: Callable[..., Any],
     get_credentials: Callable[[], Any],
     sleep: Callable[[float], None] = time.sleep,
+    get_auth_token: Callable[[str, str], Any] | None = None,
 ) -> Any:
     result: Any = None
     error: BaseException | None = None
@@ -43,6 +44,12 @@ def run_sync(
                 result = get_credentials()
             elif isinstance(effect, Sleep):
                 sleep(effect.seconds)
+            elif isinstance(effect, GetAuthToken):
+                if get_auth_token is None:
+                    from ..exceptions import NoAuthTokenError
+
+                    raise NoAuthTokenError(needed_by=effect.needed_by)
+                result = get_auth_token(effect.signing_name, effect.needed_by)
             else:  # pragma: no cover - a flow bug
                 raise TypeError(f"unknown effect {effect!r}")
         except Exception as exc:  # handed to the flow, which decides (retry or raise)
