@@ -370,3 +370,26 @@ def test_explain_names_token_sources_without_secrets(api: ApiServer, sso: SsoSer
     monkeypatch.delenv("AWS_BEARER_TOKEN_BEDROCK")
     value, source = squall.session.Session(profile_name="legacy").explain()["auth_token"]
     assert value is None and "profile legacy has no sso_session" in source
+
+
+def test_a_long_lived_session_refreshes_before_expiry(api: ApiServer, sso: SsoServer) -> None:
+    """The Session's clock moves on: 13 minutes before expiry the next call refreshes
+    (advisory window) and signs with the new token; botocore's windows."""
+    from datetime import datetime, timedelta, timezone
+
+    from squall.runtime._credential_io import SyncCredentialIO
+
+    write_token(60, **refreshable())
+    session = squall.session.Session()
+    now = [datetime.now(timezone.utc)]
+    session._cred_io = SyncCredentialIO(session, clock=lambda: now[0])
+    client = session.client("codecatalyst", endpoint_url=api.url)
+    client.list_spaces()
+    now[0] += timedelta(minutes=40)  # 20 minutes left: still fresh, no file read, no refresh
+    client.list_spaces()
+    assert sso.issued == 0
+    now[0] += timedelta(minutes=7)  # 13 minutes left
+    client.list_spaces()
+    assert sso.issued == 1
+    assert [r.headers["authorization"] for r in api.requests] == [
+        "Bearer sso-access-token", "Bearer sso-access-token", "Bearer sso-access-token-1"]
