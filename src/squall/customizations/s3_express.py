@@ -17,8 +17,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from .._dataclass import dataclass  # the stdlib's, cheaper to define
-from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:  # datetime loads with the first session stored, not with every S3 client
+    from datetime import datetime
 
 __all__ = [
     "ExpressCredentials", "ExpressSessionCache", "EXPRESS_SCHEME", "SESSION_TOKEN_HEADER",
@@ -27,8 +29,8 @@ __all__ = [
 
 EXPRESS_SCHEME = "sigv4-s3express"
 SESSION_TOKEN_HEADER = "x-amz-s3session-token"
-ADVISORY_REFRESH = timedelta(seconds=45)
-MANDATORY_REFRESH = timedelta(seconds=10)
+ADVISORY_REFRESH_SECONDS = 45.0
+MANDATORY_REFRESH_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +56,8 @@ def express_scheme(properties: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 
 def _aware(value: Any) -> datetime:
+    from datetime import datetime, timezone
+
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
     text = str(value).replace("Z", "+00:00")
@@ -73,10 +77,10 @@ class ExpressSessionCache:
         found = self._sessions.get((bucket, base_key))
         if found is None:
             return None, True
-        left = found.expiry - now
-        if left <= MANDATORY_REFRESH:
+        left = (found.expiry - now).total_seconds()
+        if left <= MANDATORY_REFRESH_SECONDS:
             return None, True
-        return found, left <= ADVISORY_REFRESH
+        return found, left <= ADVISORY_REFRESH_SECONDS
 
     def store(self, bucket: str, base_key: str, credentials: Mapping[str, Any]) -> ExpressCredentials:
         """Remember ``CreateSession``'s ``Credentials`` member for the bucket."""

@@ -316,7 +316,7 @@ class _Compiler:
             message = self.expr(node["error"], bound)
             body = lambda s: RuleError(message(s))  # noqa: E731
         elif kind == "tree":
-            body = self.rules(node["rules"], bound)
+            body = _compiled_on_first_use(lambda: self.rules(node["rules"], bound))
         else:
             raise EndpointResolutionError(
                 msg=f"Unknown rule type: {kind}. A rule must be of type tree, endpoint or error."
@@ -396,6 +396,41 @@ def _path_getter(base: Expr, steps: tuple[tuple[int, Any], ...]) -> Expr:
     return lambda s: lib.get_path(base(s), steps)
 
 
+def _compiled_on_first_use(compile_body: Callable[[], Rule]) -> Rule:
+    """A sub-tree compiled when a resolution first reaches it: a client compiles only the
+    branches its calls take (S3's rule set is ~10 ms to compile whole, most of it for
+    cases one client never meets). Slots are allocated up front (``_allocate_slots``), so
+    a scope made before a branch compiled is still large enough."""
+    compiled: Rule | None = None
+
+    def run(s: Scope) -> Endpoint | RuleError | None:
+        nonlocal compiled
+        if compiled is None:
+            compiled = compile_body()  # two threads may both compile: same closures, no harm
+        return compiled(s)
+
+    return run
+
+
+def _allocate_slots(compiler: _Compiler, rules: Sequence[Mapping[str, Any]]) -> None:
+    """Give every assigned name its scope slot now, and refuse unknown rule types, as a
+    whole compile would (a lazily compiled branch only adds closures)."""
+    pending = list(rules)
+    while pending:
+        node = pending.pop()
+        for condition in node.get("conditions", ()):
+            assign = condition.get("assign")
+            if assign is not None:
+                compiler.slot(assign)
+        kind = node.get("type")
+        if kind == "tree":
+            pending.extend(node["rules"])
+        elif kind not in ("endpoint", "error"):
+            raise EndpointResolutionError(
+                msg=f"Unknown rule type: {kind}. A rule must be of type tree, endpoint or error."
+            )
+
+
 def _guard(tests: list[Test], body: Rule) -> Rule:
     """``body`` if every test passes (tests run in order: later ones may read assignments)."""
     if not tests:
@@ -423,6 +458,7 @@ def _guard(tests: list[Test], body: Rule) -> Rule:
 def compile_rules(parameter_names: Sequence[str], rules: Sequence[Mapping[str, Any]]) -> CompiledRules:
     """Compile ``rules``; the scope is ``[*parameters, *assigned, partitions]``."""
     compiler = _Compiler(parameter_names)
+    _allocate_slots(compiler, rules)
     evaluate = compiler.rules(rules, frozenset(parameter_names))
     size = len(compiler.slots) + 1
     return CompiledRules(evaluate=evaluate, size=size, partitions_slot=size - 1)

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import random as _random
 from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
-from typing import Any, Callable, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping
 
 from ._conditions import Attempt, is_throttling
-from .adaptive import ClientRateLimiter
 from .decision import RetryDecision
-from .legacy import NO_LEGACY_RULES, LegacyRules, decide_legacy, legacy_rules
 from .quota import RetryQuota
 from .settings import RetrySettings
 from .skew import ClockOffset
 from .standard import NO_RETRY_INCREMENT, decide_standard, default_max_attempts
+
+if TYPE_CHECKING:  # the adaptive and legacy modes' modules load with a client that uses them
+    from .adaptive import ClientRateLimiter
+    from .legacy import LegacyRules
 
 __all__ = ["RetryMode", "RetryState", "RetryPolicy", "build_retry_policy", "fresh_state"]
 
@@ -47,7 +49,11 @@ def fresh_state(mode: str, now: float) -> RetryState:
     """New shared state: a full retry quota (standard/adaptive) and a rate limiter whose
     clock starts at ``now`` (adaptive)."""
     quota = RetryQuota() if mode != "legacy" else None
-    limiter = ClientRateLimiter(now) if mode == "adaptive" else None
+    limiter = None
+    if mode == "adaptive":
+        from .adaptive import ClientRateLimiter
+
+        limiter = ClientRateLimiter(now)
     return RetryState(quota=quota, limiter=limiter)
 
 
@@ -70,6 +76,8 @@ class RetryPolicy:
     def decide(self, attempt: Attempt, state: RetryState | None = None) -> RetryDecision:
         state = state if state is not None else self.state
         if self.legacy is not None:
+            from .legacy import decide_legacy
+
             return decide_legacy(attempt, self.legacy, self.random)
         return decide_standard(
             attempt, max_attempts=self.max_attempts, quota=state.quota, random=self.random,
@@ -103,6 +111,8 @@ def build_retry_policy(
     event_name = service_id.replace(" ", "-").lower()
     legacy = None
     if settings.mode == "legacy":
+        from .legacy import NO_LEGACY_RULES, legacy_rules
+
         legacy = legacy_rules(retry_data, endpoint_prefix, settings.total_max_attempts) if retry_data \
             else NO_LEGACY_RULES  # botocore registers no retry handler without _retry.json
         max_attempts = legacy.max_attempts

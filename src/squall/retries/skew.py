@@ -11,7 +11,10 @@ botocore.
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datetime import datetime, timedelta
 
 __all__ = ["SKEW_ERROR_CODES", "SKEW_THRESHOLD", "ClockOffset", "server_time", "skew_correction"]
 
@@ -20,7 +23,26 @@ SKEW_ERROR_CODES = frozenset({
     "SignatureDoesNotMatch", "AuthFailure", "RequestInTheFuture",
 })
 # SigV4 tolerates 5 minutes (S3 15): a smaller gap cannot be what the server objected to.
-SKEW_THRESHOLD = timedelta(minutes=4)
+# (datetime is imported by the first call that reads the clock, not when a client is made.)
+_THRESHOLD_SECONDS = 240.0
+_ZERO: Any = None  # timedelta(0), made on first read
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SKEW_THRESHOLD":
+        from datetime import timedelta
+
+        return timedelta(seconds=_THRESHOLD_SECONDS)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _zero() -> timedelta:
+    global _ZERO
+    if _ZERO is None:
+        from datetime import timedelta
+
+        _ZERO = timedelta(0)
+    return _ZERO  # type: ignore[no-any-return]
 
 
 def server_time(date_header: str | None) -> datetime | None:
@@ -34,6 +56,8 @@ def server_time(date_header: str | None) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     if parsed.tzinfo is None:
+        from datetime import timezone
+
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
 
@@ -50,7 +74,7 @@ def skew_correction(error_code: str | None, date_header: str | None, local_now: 
     if server is None:
         return None
     offset = server - local_now
-    if abs(offset - current) <= SKEW_THRESHOLD:
+    if abs((offset - current).total_seconds()) <= _THRESHOLD_SECONDS:
         return None
     return offset
 
@@ -59,16 +83,17 @@ class ClockOffset:
     """The client's correction to its clock (one per client, thread-safe)."""
 
     def __init__(self) -> None:
-        self._offset = timedelta(0)
+        self._offset: timedelta | None = None  # None: no correction (timedelta(0))
         self._lock = threading.Lock()
 
     @property
     def value(self) -> timedelta:
-        return self._offset
+        offset = self._offset
+        return offset if offset is not None else _zero()
 
     def set(self, offset: timedelta) -> None:
         with self._lock:
             self._offset = offset
 
     def __repr__(self) -> str:
-        return f"<ClockOffset {self._offset}>"
+        return f"<ClockOffset {self.value}>"
