@@ -15,7 +15,7 @@ __all__ = [
     "EndpointConnectionError", "SSLError", "ConnectionClosedError", "ReadTimeoutError",
     "ConnectTimeoutError", "ProxyConnectionError", "ResponseStreamingError",
     "NoCredentialsError", "NoAuthTokenError", "PartialCredentialsError", "CredentialRetrievalError",
-    "UnknownSignatureVersionError", "NoRegionError", "ProfileNotFound", "ConfigParseError",
+    "UnknownSignatureVersionError", "UnsupportedSignatureVersionError", "NoRegionError", "ProfileNotFound", "ConfigParseError",
     "ConfigNotFound", "ParamValidationError", "ValidationError", "InvalidRegionError",
     "UnknownServiceStyle", "PaginationError", "OperationNotPageableError",
     "ChecksumError", "UnseekableStreamError", "WaiterError", "IncompleteReadError",
@@ -172,6 +172,12 @@ class CredentialRetrievalError(SquallError):
 
 class UnknownSignatureVersionError(SquallError):
     fmt = "Unknown Signature Version: {signature_version}."
+
+
+class UnsupportedSignatureVersionError(SquallError):
+    """A signature the operation uses cannot do what was asked (e.g. presign a bearer call)."""
+
+    fmt = "Signature version(s) are not supported: {signature_version}"
 
 
 class NoRegionError(SquallError):

@@ -393,3 +393,39 @@ def test_a_long_lived_session_refreshes_before_expiry(api: ApiServer, sso: SsoSe
     assert sso.issued == 1
     assert [r.headers["authorization"] for r in api.requests] == [
         "Bearer sso-access-token", "Bearer sso-access-token", "Bearer sso-access-token-1"]
+
+
+# -- presigning and what handlers see ----------------------------------------------------------
+
+def test_presigning_a_bearer_call_is_refused_like_botocore(api: ApiServer, sso: SsoServer) -> None:
+    write_token(60)
+    ours = squall.session.Session().client("codecatalyst", region_name="us-west-2", endpoint_url=api.url)
+    theirs = botocore.session.Session().create_client("codecatalyst", region_name="us-west-2",
+                                                      endpoint_url=api.url)
+    with pytest.raises(botocore.exceptions.UnsupportedSignatureVersionError) as expected:
+        theirs.generate_presigned_url("list_spaces", Params={})
+    with pytest.raises(squall.exceptions.UnsupportedSignatureVersionError) as raised:
+        ours.generate_presigned_url("list_spaces", Params={})
+    assert str(raised.value) == str(expected.value)
+
+
+def test_choose_signer_and_before_sign_see_bearer(api: ApiServer, sso: SsoServer) -> None:
+    write_token(60)
+    seen: dict[str, list[Any]] = {"ours": [], "theirs": []}
+    ours = squall.session.Session().client("codecatalyst", region_name="us-west-2", endpoint_url=api.url)
+    ours.meta.events.register("choose-signer", lambda signature_version, **_: seen["ours"].append(
+        ("choose-signer", signature_version)))
+    ours.meta.events.register("before-sign", lambda signature_version=None, **_: seen["ours"].append(
+        ("before-sign", signature_version)))
+    ours.list_spaces()
+    theirs = botocore.session.Session().create_client("codecatalyst", region_name="us-west-2",
+                                                      endpoint_url=api.url)
+    theirs.meta.events.register("choose-signer", lambda signature_version, **_: seen["theirs"].append(
+        ("choose-signer", signature_version)))
+    theirs.meta.events.register("before-sign", lambda signature_version=None, **_: seen["theirs"].append(
+        ("before-sign", signature_version)))
+    theirs.meta.events.register("before-send", lambda **_: AWSResponse(api.url, 200, {}, None))
+    with pytest.raises(AttributeError):  # the short-circuit answer has no body to parse; signing is done
+        theirs.list_spaces()
+    assert seen["ours"] == seen["theirs"]
+    assert ("choose-signer", "bearer") in seen["ours"] and ("before-sign", "bearer") in seen["ours"]

@@ -9,6 +9,7 @@ for every secret value (and its base64 form)."""
 from __future__ import annotations
 
 import base64
+import io
 import hashlib
 import json
 import logging
@@ -37,6 +38,9 @@ class Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.texts: list[str] = []
+        # What set_stream_logger's handler writes, formatted (its stream is pointed here:
+        # stderr captured by pytest may be swapped or closed between test phases).
+        self.formatted = io.StringIO()
 
     def emit(self, record: logging.LogRecord) -> None:
         parts = [record.getMessage(), repr(record.args), record.stack_info or ""]
@@ -52,6 +56,9 @@ def logs(capfd: pytest.CaptureFixture[str]) -> Iterator[Capture]:
     before_level, before_handlers = logger.level, list(logger.handlers)
     squall.set_stream_logger("squall", logging.DEBUG)
     capture = Capture()
+    (stream_handler,) = [h for h in logger.handlers if h not in before_handlers]
+    assert isinstance(stream_handler, logging.StreamHandler)
+    stream_handler.setStream(capture.formatted)
     logger.addHandler(capture)
     try:
         yield capture
@@ -64,7 +71,9 @@ def assert_clean(capture: Capture, stderr: str, secrets: set[str]) -> None:
     secrets = {s for s in secrets if s}
     secrets |= {base64.b64encode(s.encode()).decode() for s in list(secrets)}
     assert capture.texts, "nothing was logged: the audit would prove nothing"
-    for text in [*capture.texts, stderr]:
+    formatted = capture.formatted.getvalue()
+    assert formatted, "set_stream_logger's handler wrote nothing"
+    for text in [*capture.texts, formatted, stderr]:
         for secret in secrets:
             assert secret not in text, f"secret {secret[:6]}... logged: {text[:300]}"
 

@@ -331,8 +331,11 @@ _CUSTOMIZED = "_squall_customized_response"  # before-parse's customized_respons
 
 def signature_version_of(signing: dict[str, Any]) -> str:
     """botocore's name for how a call is signed (what choose-signer and before-sign see)."""
-    if signing.get("scheme") == "sigv4a":
+    scheme = signing.get("scheme")
+    if scheme == "sigv4a":
         return "v4a"
+    if scheme == "bearer":
+        return "bearer"
     return "s3v4" if signing.get("s3") else "v4"
 
 

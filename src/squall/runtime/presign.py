@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from ..auth import ALGORITHM, presign_v4_query
 from ..auth._keys import DEFAULT_KEY_CACHE
-from ..exceptions import NoRegionError, UnknownClientMethodError
+from ..exceptions import NoRegionError, UnknownClientMethodError, UnsupportedSignatureVersionError
 from ..http import HttpRequest
 from ..models import OperationModel
 from ._auth_schemes import signing_properties
@@ -82,9 +82,11 @@ def generate_presigned_url(
         request = request.replace(method=HttpMethod)
     if ctx.unsigned or _is_unsigned(op) or op.name in getattr(ctx.customizations, "unsigned_operations", ()):
         return request.url  # nothing to sign: the plain URL (botocore does the same)
+    asked = signing_properties(ctx, endpoint, op)
+    if asked.get("scheme") == "bearer":  # a token in a header cannot ride in a URL (botocore: same error)
+        raise UnsupportedSignatureVersionError(signature_version="bearer-query")
     credentials = client._get_credentials()
     signing = _signing(client, endpoint, params)
-    asked = signing_properties(ctx, endpoint, op)
     if asked.get("scheme") == "sigv4a":  # e.g. an S3 Multi-Region Access Point (the CRT's s3v4a-query)
         signing = _Signing(asked["signing_name"], signing.region, asked["signing_name"] in S3_SIGNING_NAMES,
                            region_set=asked["region_set"], needed_by=asked["needed_by"])
