@@ -14,7 +14,7 @@ import json
 import os
 import threading
 from .._dataclass import dataclass  # the stdlib's, cheaper to define
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from ..exceptions import DataNotFoundError, UnknownServiceError
 from . import _diskcache
@@ -56,15 +56,48 @@ def load_json_file(path_without_ext: str) -> Any:
         return _file_cache.setdefault(path_without_ext, data)
 
 
-def _deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
+def _deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> Mapping[str, Any]:
+    overrides: dict[str, Any] = {}
     for key, value in extra.items():
         # Mapping, not dict: large parts of cached models are lazily decoded mappings.
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _deep_merge(merged[key], value)
+        current = base.get(key)
+        if isinstance(value, Mapping) and isinstance(current, Mapping):
+            overrides[key] = _deep_merge(current, value)
         else:
-            merged[key] = value
+            overrides[key] = value
+    if isinstance(base, _diskcache.LazyEntries):
+        # S3's overlay retypes one of ~800 shapes: copying the table would decode them all.
+        return _Overlaid(base, overrides)
+    merged = dict(base)
+    merged.update(overrides)
     return merged
+
+
+class _Overlaid(Mapping[str, Any]):
+    """``base`` with some entries replaced or added, without reading the others."""
+
+    __slots__ = ("_base", "_overrides")
+
+    def __init__(self, base: Mapping[str, Any], overrides: dict[str, Any]) -> None:
+        self._base = base
+        self._overrides = overrides
+
+    def __getitem__(self, key: str) -> Any:
+        overrides = self._overrides
+        return overrides[key] if key in overrides else self._base[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._overrides or key in self._base
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._base
+        yield from (key for key in self._overrides if key not in self._base)
+
+    def __len__(self) -> int:
+        return len(self._base) + sum(1 for key in self._overrides if key not in self._base)
+
+    def __reduce__(self) -> Any:  # pickles and deep-copies as the plain dict it stands for
+        return dict, ({key: self[key] for key in self},)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ collections, waiters, attributes), so every name is the one boto3 users know.
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping, NamedTuple
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..models import Shape, xform_name
 
@@ -21,14 +22,74 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# The model values are NamedTuples rather than frozen dataclasses: equally immutable and
-# typed, and about six times cheaper to define, which counts in the first resource a
-# process makes (eleven classes here).
+# The model values are named tuples. typing.NamedTuple spends ~150 us defining each class
+# (collections.namedtuple compiles its __new__), ~1.4 ms for the nine here, paid by the
+# first resource a process makes; _RecordMeta makes the same kind of class (a tuple
+# subclass, fields as properties, no __dict__) without compiling anything. Type checkers
+# see typing.NamedTuple.
 
 WAITER_PREFIX = "WaitUntil"
 
 
-class Param(NamedTuple):
+class _RecordMeta(type):
+    def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> Any:
+        fields = tuple(namespace.get("__annotations__", ()))
+        namespace["_field_defaults"] = {f: namespace.pop(f) for f in fields if f in namespace}
+        namespace["_fields"] = fields
+        namespace["__slots__"] = ()
+        namespace["__match_args__"] = fields
+        for index, field_name in enumerate(fields):
+            namespace[field_name] = property(itemgetter(index), doc=f"Alias for field number {index}")
+        return super().__new__(mcls, name, bases, namespace)
+
+
+class _RecordBase(tuple):  # type: ignore[type-arg]
+    """What typing.NamedTuple gives its classes: keyword or positional construction with
+    defaults, a repr with the field names, ``_replace`` and ``_asdict``."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    _field_defaults: dict[str, Any] = {}
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        fields = cls._fields
+        if len(args) == len(fields) and not kwargs:
+            return tuple.__new__(cls, args)
+        if len(args) > len(fields):
+            raise TypeError(f"{cls.__name__}() takes {len(fields)} arguments, got {len(args)}")
+        values = list(args)
+        for name in fields[len(args):]:
+            if name in kwargs:
+                values.append(kwargs.pop(name))
+            elif name in cls._field_defaults:
+                values.append(cls._field_defaults[name])
+            else:
+                raise TypeError(f"{cls.__name__}() missing required argument: {name!r}")
+        if kwargs:
+            raise TypeError(f"{cls.__name__}() got unexpected or repeated arguments: {sorted(kwargs)}")
+        return tuple.__new__(cls, values)
+
+    def __repr__(self) -> str:
+        pairs = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+        return f"{type(self).__name__}({pairs})"
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # pickle and copy
+        return tuple(self)
+
+    def _replace(self, **changes: Any) -> Any:
+        return type(self)(**{**self._asdict(), **changes})
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(zip(self._fields, self))
+
+
+if TYPE_CHECKING:
+    from typing import NamedTuple as _Record
+else:
+    _Record = _RecordMeta("_Record", (_RecordBase,), {"__module__": __name__})
+
+
+class Param(_Record):
     """An auto-filled value: where it goes (``target``) and where it comes from.
 
     ``source`` is ``identifier`` (``name``), ``data`` (``path`` into the loaded data),
@@ -50,12 +111,12 @@ class Param(NamedTuple):
         return cls(item["target"], item["source"], item.get("name"), item.get("path"), item.get("value"))
 
 
-class Identifier(NamedTuple):
+class Identifier(_Record):
     name: str  # the Python name, e.g. ``bucket_name``
     member_name: str | None = None  # the attribute that carries the same value, if any
 
 
-class Request(NamedTuple):
+class Request(_Record):
     operation: str
     params: tuple[Param, ...] = ()
 
@@ -64,7 +125,7 @@ class Request(NamedTuple):
         return cls(definition["operation"], tuple(Param.from_json(p) for p in definition.get("params", ())))
 
 
-class ResponseResource(NamedTuple):
+class ResponseResource(_Record):
     """The resource(s) an action or relation returns: its type and how to find identifiers."""
 
     type: str
@@ -84,7 +145,7 @@ class ResponseResource(NamedTuple):
         return any(p.source == "data" for p in self.identifiers)
 
 
-class Action(NamedTuple):
+class Action(_Record):
     """An action, a ``has`` relation, or a batch action (``request`` is None for relations)."""
 
     name: str
@@ -104,26 +165,26 @@ class Action(NamedTuple):
         )
 
 
-class Waiter(NamedTuple):
+class Waiter(_Record):
     name: str  # ``wait_until_exists``
     waiter_name: str  # the client waiter, ``BucketExists``
     params: tuple[Param, ...] = ()
 
 
-class Collection(NamedTuple):
+class Collection(_Record):
     name: str
     request: Request
     resource: ResponseResource
     batch_actions: tuple[Action, ...] = ()
 
 
-class Attribute(NamedTuple):
+class Attribute(_Record):
     name: str  # Python name
     member_name: str  # name in the shape (and in ``meta.data``)
     shape: Shape
 
 
-class ResourceModel(NamedTuple):
+class ResourceModel(_Record):
     name: str
     shape_name: str | None
     identifiers: tuple[Identifier, ...]
