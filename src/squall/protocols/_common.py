@@ -7,11 +7,10 @@ All functions are pure.
 from __future__ import annotations
 
 import base64
-import calendar
 import datetime as _dt
-import decimal
 import math
 import re
+import sys
 from typing import Any, Literal, Mapping
 
 from ..exceptions import ParamValidationError, SquallError
@@ -111,7 +110,7 @@ def _parse_any_timestamp(value: Any) -> _dt.datetime:
         return _from_epoch(value)
     if isinstance(value, (bytes, bytearray)):
         value = value.decode("utf-8")
-    if not isinstance(value, (str, decimal.Decimal)):
+    if not isinstance(value, str) and not _is_decimal(value):
         raise TypeError(f"Invalid timestamp type: {type(value)}")
     try:
         seconds = float(value)
@@ -164,14 +163,17 @@ def format_timestamp(
             return f"{base}.{when.microsecond // 1000:03d}Z"
         return f"{base}.{when.microsecond:06d}Z" if when.microsecond else base + "Z"
     if fmt == "unixtimestamp":
-        seconds = calendar.timegm(when.timetuple())
+        from calendar import timegm  # calendar (and locale) load with the first epoch timestamp
+
+        seconds = timegm(when.timetuple())
         if precision == "millisecond":
             return seconds + (when.microsecond // 1000) / 1000.0
         return int(seconds)
     if fmt == "rfc822":
         import email.utils
+        from calendar import timegm
 
-        return email.utils.formatdate(calendar.timegm(when.timetuple()), usegmt=True)
+        return email.utils.formatdate(timegm(when.timetuple()), usegmt=True)
     raise ValueError(f"Unknown timestamp format: {timestamp_format!r}")
 
 
@@ -199,9 +201,16 @@ def decode_blob(value: str | bytes) -> bytes:
     return base64.b64decode(value)
 
 
+def _is_decimal(value: Any) -> bool:
+    """isinstance(value, decimal.Decimal), without importing decimal (~1 ms, with the
+    numbers module) for a process that never made one: none can exist before it is loaded."""
+    module = sys.modules.get("decimal")
+    return module is not None and isinstance(value, module.Decimal)
+
+
 def float_to_wire(value: Any) -> Any:
     """Floats as text formats carry them: Decimal -> float, NaN/±Infinity -> strings."""
-    if isinstance(value, decimal.Decimal):
+    if _is_decimal(value):
         value = float(value)
     if isinstance(value, float):
         if math.isnan(value):

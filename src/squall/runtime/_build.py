@@ -10,7 +10,6 @@ from ..customizations import for_service
 from ..endpoints import load_partitions, load_ruleset
 from ..http import HttpRequest
 from ..models import Loader, ServiceModel
-from ..protocols import parser_for, serializer_for
 from ..exceptions import DataNotFoundError
 from ..retries import RetrySettings, build_retry_policy
 from ._base import BaseClient, ClientMeta, client_class_for
@@ -151,6 +150,30 @@ def _retry_policy(inputs: ClientInputs) -> Any:
     )
 
 
+def _protocol_codec(protocol: str) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
+    """serialize, parse and parse_error for the client's context: the protocols package
+    (and its serializer or parser) loads on the first call, not when a client is made."""
+    found: list[Any] = []
+
+    def codec() -> Any:
+        if not found:
+            from ..protocols import parser_for, serializer_for
+
+            found.extend((serializer_for, parser_for))
+        return found
+
+    def serialize(op: Any, params: Any) -> Any:
+        return codec()[0](protocol)(op, params)
+
+    def parse(op: Any, response: Any) -> Any:
+        return codec()[1](protocol).parse(op, response)
+
+    def parse_error(op: Any, response: Any) -> Any:
+        return codec()[1](protocol).parse_error(op.service_model, response)
+
+    return serialize, parse, parse_error
+
+
 def _discovery(inputs: ClientInputs) -> Any:
     from ._discovery import discovery_for  # small; decides nothing until a call needs it
 
@@ -180,6 +203,8 @@ def build_client(
     )
     protocol = model.resolved_protocol
     validate = _validate if inputs.parameter_validation else None
+    # Looked up on first use: making a client never fails for want of a protocol.
+    serialize, parse, parse_error = _protocol_codec(protocol)
     # Each client gets its own copy of the Session's handlers (as boto3's clients do).
     emitter = inputs.events.copy() if isinstance(inputs.events, EventEmitter) else EventEmitter()
     interceptors = make_interceptors(emitter, model.service_id or inputs.service_name, endpoints=endpoints)
@@ -189,10 +214,9 @@ def build_client(
         region_name=inputs.region_name,
         exceptions=exceptions_for(model),
         resolve_endpoint=endpoints.resolve,
-        # Looked up on first use: making a client never fails for want of a protocol.
-        serialize=lambda op, params: serializer_for(protocol)(op, params),
-        parse=lambda op, response: parser_for(protocol).parse(op, response),
-        parse_error=lambda op, response: parser_for(protocol).parse_error(op.service_model, response),
+        serialize=serialize,
+        parse=parse,
+        parse_error=parse_error,
         validate=validate,
         retry_policy=_retry_policy(inputs),
         user_agent=inputs.user_agent,
