@@ -30,10 +30,23 @@ __all__ = ["ClientInputs", "build_client"]
 # validators cost ~12 ms to import, a large part of what a first client cost.
 
 
-def _utcnow() -> datetime:
-    from datetime import datetime, timezone
+_now_utc: Callable[[], datetime] | None = None  # datetime.now(timezone.utc), bound on first use
 
-    return datetime.now(timezone.utc)
+
+def _utcnow() -> datetime:
+    now = _now_utc
+    if now is None:
+        now = _bind_clock()
+    return now()
+
+
+def _bind_clock() -> Callable[[], datetime]:
+    global _now_utc
+    from datetime import datetime, timezone
+    from functools import partial
+
+    _now_utc = partial(datetime.now, timezone.utc)
+    return _now_utc
 
 
 def _lambda_trace_header() -> str | None:

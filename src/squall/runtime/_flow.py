@@ -5,7 +5,6 @@ Nothing here sleeps, opens sockets or reads files; the driver performs ``Send``,
 """
 from __future__ import annotations
 
-import uuid
 from typing import Any, Generator, Mapping
 
 from ..auth import STREAMING_UNSIGNED_PAYLOAD_TRAILER
@@ -34,6 +33,8 @@ def _fill_idempotency_tokens(op: OperationModel, params: Mapping[str, Any]) -> M
     members = op.idempotent_members
     if not members or all(m in params for m in members):
         return params
+    import uuid  # here, not at module level: it imports platform (~2 ms)
+
     filled = dict(params)
     for member in members:
         if member not in filled:
