@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, MutableSequence
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..models import Shape
-from .conditions import ConditionBase, ConditionExpressionBuilder
-from .types import TypeDeserializer, TypeSerializer
+
+if TYPE_CHECKING:
+    from .conditions import ConditionExpressionBuilder
+    from .types import TypeDeserializer, TypeSerializer
 
 __all__ = [
     "ParameterTransformer", "TransformationInjector", "DynamoDBHighLevelResource",
@@ -68,6 +70,21 @@ class ParameterTransformer:
         return value
 
 
+_helpers: tuple[Any, ...] | None = None
+
+
+def _conditions_and_types() -> tuple[Any, ...]:
+    """(ConditionBase, ConditionExpressionBuilder, TypeSerializer, TypeDeserializer), imported
+    by the first call, not when a DynamoDB resource class is built (with decimal: ~2.5 ms)."""
+    global _helpers
+    if _helpers is None:
+        from .conditions import ConditionBase, ConditionExpressionBuilder
+        from .types import TypeDeserializer, TypeSerializer
+
+        _helpers = (ConditionBase, ConditionExpressionBuilder, TypeSerializer, TypeDeserializer)
+    return _helpers
+
+
 class TransformationInjector:
     """The three conversions of one call: conditions and values in, values out."""
 
@@ -76,23 +93,26 @@ class TransformationInjector:
         condition_builder: ConditionExpressionBuilder | None = None,
         serializer: TypeSerializer | None = None, deserializer: TypeDeserializer | None = None,
     ) -> None:
+        condition_base, builder_class, serializer_class, deserializer_class = _conditions_and_types()
+        self._condition_base = condition_base
         self._transformer = transformer or ParameterTransformer()
-        self._condition_builder = condition_builder or ConditionExpressionBuilder()
-        self._serializer = serializer or TypeSerializer()
-        self._deserializer = deserializer or TypeDeserializer()
+        self._condition_builder = condition_builder or builder_class()
+        self._serializer = serializer or serializer_class()
+        self._deserializer = deserializer or deserializer_class()
 
     def inject_condition_expressions(self, params: Mapping[str, Any], model: Any) -> Any:
         shape = model.input_shape
         if shape is None:
             return params
         builder = self._condition_builder
+        condition_base = self._condition_base
         builder.reset()
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
 
         def condition(is_key: bool) -> Callable[[Any], Any]:
             def build(value: Any) -> Any:
-                if isinstance(value, ConditionBase):
+                if isinstance(value, condition_base):
                     built = builder.build_expression(value, is_key_condition=is_key)
                     names.update(built.attribute_name_placeholders)
                     values.update(built.attribute_value_placeholders)
