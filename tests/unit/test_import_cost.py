@@ -41,8 +41,34 @@ def test_making_a_client_defers_transport_signing_and_validation(tmp_path: Path)
     assert "squall.runtime._build" in loaded
     deferred = {"urllib3", "ssl", "squall.auth", "squall.runtime.validate", "squall.runtime._flow",
                 "squall.credentials.builder", "squall.credentials.providers", "email.utils", "platform",
-                "dataclasses", "inspect"}
+                "dataclasses", "inspect",
+                # the first call's: codecs, the clock, uuid; adaptive retries are for adaptive clients
+                "squall.protocols", "datetime", "uuid", "decimal", "calendar", "locale",
+                "squall.retries.adaptive"}
     assert not deferred & loaded
+
+
+def test_resources_build_without_the_first_calls_modules(tmp_path: Path) -> None:
+    """resource() for S3 and DynamoDB: no codecs, clock or DynamoDB value types until a call."""
+    loaded = _modules_after(
+        "import squall; s = squall.session.Session(region_name='us-east-1');"
+        "s.resource('s3'); s.resource('dynamodb')", tmp_path)
+    assert {"squall.resources.model", "squall.dynamodb.transform", "squall.customizations.s3_express"} <= loaded
+    deferred = {"squall.protocols", "datetime", "decimal", "calendar", "uuid", "squall.dynamodb.types",
+                "squall.dynamodb.conditions", "squall.runtime._flow", "dataclasses", "inspect"}
+    assert not deferred & loaded
+
+
+def test_an_s3_client_reads_only_the_shapes_it_needs(tmp_path: Path) -> None:
+    """S3's sdk-extras overlay (one retyped shape) leaves the rest of the cached table undecoded."""
+    loaded = _modules_after(
+        "import squall; c = squall.session.Session(region_name='us-east-1').client('s3');"
+        "shapes = c.meta.service_model._shapes_raw;"
+        "assert shapes['Expires'] == {'type': 'timestamp'}, shapes['Expires'];"
+        "from squall.models._diskcache import LazyEntries;"
+        "base = shapes._base;"
+        "assert not isinstance(base, LazyEntries) or len(base._decoded) < len(base) // 2, repr(base)", tmp_path)
+    assert "squall.runtime._build" in loaded
 
 
 def test_lazy_credentials_package_exports_everything() -> None:
