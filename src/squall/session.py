@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .config.profiles import Section, SharedConfig
 from .models import Loader
@@ -73,9 +73,12 @@ class Session:
             explicit["region"] = region_name
         if profile_name is not None:
             explicit["profile"] = profile_name
+        # The instance's region, for defaults_mode 'auto' (the Session's or a Config's):
+        # asked of IMDS at most once per Session.
+        self._imds_region = _OnceValue(lambda: _imds_region(self._env, self._shared, profile_name, explicit))
         self._settings = resolve_settings(
             env=self._env, shared_config=self._shared, profile_name=profile_name, explicit=explicit,
-            imds_region=lambda: _imds_region(self._env, self._shared, profile_name, explicit),
+            imds_region=self._imds_region,
         )
         self._loader = Loader.from_data_path(self._settings.get("data_path").value)
         self._events: Any = None  # the event emitter, made on first use (see events)
@@ -294,6 +297,30 @@ class Session:
 
 def _rebuild_session(args: Mapping[str, Any]) -> Session:
     return Session(**args)
+
+
+class _OnceValue:
+    """Calls ``produce`` on first use (one thread at a time) and keeps its answer; a failure
+    is kept too, so a missing instance-metadata service is asked only once."""
+
+    __slots__ = ("_produce", "_lock", "_answer")
+
+    def __init__(self, produce: Callable[[], Any]) -> None:
+        self._produce = produce
+        self._lock = threading.Lock()
+        self._answer: tuple[Any, BaseException | None] | None = None
+
+    def __call__(self) -> Any:
+        with self._lock:
+            if self._answer is None:
+                try:
+                    self._answer = (self._produce(), None)
+                except Exception as error:  # noqa: BLE001 - re-raised to every caller
+                    self._answer = (None, error)
+        value, error = self._answer
+        if error is not None:
+            raise error
+        return value
 
 
 def _imds_region(env: Mapping[str, str], shared: SharedConfig, profile: str | None, explicit: Any) -> str | None:

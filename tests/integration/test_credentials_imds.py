@@ -10,6 +10,7 @@ import botocore.session
 import pytest
 
 import squall
+import squall.config
 from squall.credentials import ImdsConfig, InvalidIMDSEndpointError, InvalidIMDSEndpointModeError, \
     MetadataRetrievalError, RefreshableCredentials
 from squall.credentials.imds import imds_endpoint_mode
@@ -185,3 +186,16 @@ def test_region_from_imds_for_defaults_mode_auto(imds: ImdsServer, monkeypatch) 
     value, source = session.explain()["defaults_mode (effective)"]
     assert value == "in-region" and "region from instance metadata" in source
     assert any(r.path == "/latest/meta-data/placement/availability-zone/" for r in imds.requests)
+
+
+def test_config_defaults_mode_auto_asks_imds_once_per_session(imds: ImdsServer) -> None:
+    # The instance's region is eu-west-3 (the fake IMDS's zone); these clients run elsewhere.
+    session = squall.session.Session(region_name="us-east-2")
+    first = session.client("sqs", config=squall.config.Config(defaults_mode="auto"))
+    value, source = first.meta.explain()["defaults_mode"]
+    assert value == "cross-region" and "region from instance metadata" in source
+    asked = [r for r in imds.requests if r.path == "/latest/meta-data/placement/availability-zone/"]
+    same = session.client("sqs", region_name="eu-west-3", config=squall.config.Config(defaults_mode="auto"))
+    assert same.meta.explain()["defaults_mode"][0] == "in-region"
+    again = [r for r in imds.requests if r.path == "/latest/meta-data/placement/availability-zone/"]
+    assert len(asked) == len(again) == 1

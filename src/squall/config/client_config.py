@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable
 
 from ..exceptions import (
     InvalidMaxRetryAttemptsError,
@@ -255,12 +255,16 @@ def effective_connect_timeout(given_config: Any, from_settings: tuple[Any, str])
     return DEFAULT_TIMEOUT, "botocore default"
 
 
-def settings_for_client(settings: Any, config: Any, *, env: Mapping[str, str], region: str | None) -> Any:
+def settings_for_client(
+    settings: Any, config: Any, *, env: Mapping[str, str], region: str | None,
+    imds_region: Callable[[], str | None] | None = None,
+) -> Any:
     """A Session's settings under the client's ``Config(defaults_mode=...)``, when it names one."""
     mode = getattr(config, "defaults_mode", None)
     if not mode:
         return settings
-    return settings.with_defaults_mode(mode, option_source(config, "defaults_mode"), env=env, region=region)
+    return settings.with_defaults_mode(mode, option_source(config, "defaults_mode"), env=env, region=region,
+                                       imds_region=imds_region)
 
 
 def _rebuild_config(options: dict[str, Any], extra: dict[str, Any]) -> Config:

@@ -39,7 +39,8 @@ def explain_client(meta: Any) -> dict[str, Row]:
     given: Config | None = kwargs.get("config")
     config = given if given is not None else Config()
     region_row = _region(session, kwargs, config, meta)
-    settings = settings_for_client(session._settings, config, env=session._env, region=region_row[2])
+    settings = settings_for_client(session._settings, config, env=session._env, region=region_row[2],
+                                   imds_region=session._imds_region)
 
     def setting(name: str) -> Row:
         resolved = settings.get(name)

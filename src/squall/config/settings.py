@@ -281,16 +281,17 @@ class Settings:
 
     def with_defaults_mode(
         self, mode: str, source: str, *, env: Mapping[str, str], region: str | None,
-        defaults_data: Mapping[str, Any] | None = None,
+        defaults_data: Mapping[str, Any] | None = None, imds_region: Callable[[], str | None] | None = None,
     ) -> "Settings":
         """These settings under another defaults mode (a client's ``Config(defaults_mode=...)``):
         values the old mode or a built-in default supplied are replaced, the rest stay.
-        'auto' is decided from the environment only (no instance metadata call)."""
+        'auto' asks ``imds_region`` for the instance's region when the environment does not
+        say (as botocore does)."""
         configured: dict[str, Resolved | _Failure] = {"defaults_mode": Resolved(_lower(mode), source),
                                                        "region": Resolved(region, "")}
         if isinstance(self.entries.get("data_path"), Resolved):
             configured["data_path"] = self.entries["data_path"]
-        effective, mode_values = _effective_defaults_mode(configured, env, None, defaults_data)
+        effective, mode_values = _effective_defaults_mode(configured, env, imds_region, defaults_data)
         if isinstance(mode_values, _Failure):
             raise mode_values.error()
         entries = dict(self.entries)

@@ -148,7 +148,8 @@ def create_client(
     if final_endpoint is not None and "://" not in final_endpoint:
         final_endpoint = ("https://" if use_ssl is not False else "http://") + final_endpoint
 
-    settings = settings_for_client(session._settings, config, env=session._env, region=region)
+    settings = settings_for_client(session._settings, config, env=session._env, region=region,
+                                   imds_region=session._imds_region)
     get = settings.value
     s3_config = dict(settings.s3_config() or {})
     if getattr(config, "s3", None):
