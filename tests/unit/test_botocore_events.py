@@ -173,3 +173,36 @@ def test_no_handler_means_no_stage_runs(monkeypatch: pytest.MonkeyPatch) -> None
     assert client.list_tables()["TableNames"] == []
     client.meta.events.register("after-call", lambda **kw: None)
     assert client.meta.interceptors
+
+
+# Not S3: botocore presigns it with SigV2 by default ('s3-query', answered by its own
+# choose-signer handler before a user's); squall presigns S3 with SigV4 (see the README).
+@pytest.mark.parametrize("service,method,params", [
+    ("sqs", "list_queues", {}),
+    ("dynamodb", "describe_table", {"TableName": "t"}),
+    ("ec2", "describe_regions", {}),
+])
+def test_presigning_emits_botocore_events(service: str, method: str, params: dict[str, Any]) -> None:
+    seen: dict[str, list] = {"squall": [], "boto3": []}
+    urls = {}
+    for side, lib in (("squall", squall), ("boto3", boto3)):
+        session = lib.session.Session(**KEYS)
+
+        def record(event_name: str, _side: str = side, **kwargs: Any) -> None:
+            seen[_side].append((event_name, sorted(kwargs), kwargs.get("signature_version")))
+        for event in RECORDED:
+            session.events.register(event, record)
+        client = session.client(service)
+        urls[side] = client.generate_presigned_url(method, Params=params)
+    assert seen["squall"] == seen["boto3"]
+    versions = [version for name, _, version in seen["squall"] if name.startswith(("choose-signer", "before-sign"))]
+    assert versions and all(version.endswith("-query") for version in versions)
+
+
+def test_choose_signer_unsigned_on_a_presign_gives_the_plain_url() -> None:
+    urls = {}
+    for side, lib, unsigned in (("squall", squall, squall.UNSIGNED), ("boto3", boto3, __import__("botocore").UNSIGNED)):
+        session = lib.session.Session(**KEYS)
+        session.events.register("choose-signer.s3.GetObject", lambda _u=unsigned, **_: _u)
+        urls[side] = session.client("s3").generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
+    assert urls["squall"] == urls["boto3"] and "X-Amz-Signature" not in urls["squall"]

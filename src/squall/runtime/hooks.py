@@ -415,10 +415,15 @@ class BotocoreEvents(Interceptor):
         signing = call.context.get("signing") or {}
         signing_name, region = signing.get("signing_name"), signing.get("region")
         version: Any = signature_version_of(signing)
+        # A presigned URL's signature versions end in -query, as botocore names them.
+        suffix = "-query" if call.context.get("is_presign_request") else ""
+        version += suffix
         _, chosen = self.emitter.emit_until_response(
             self._name("choose-signer", call), signing_name=signing_name, region_name=region,
             signature_version=version, context=call.context)
         if chosen is not None:  # e.g. UNSIGNED: the flow then neither resolves credentials nor signs
+            if isinstance(chosen, str) and not chosen.endswith(suffix):
+                chosen += suffix
             version = call.context[SIGNATURE_VERSION] = chosen
         view = EventRequest(request, call.context)
         self.emitter.emit(self._name("before-sign", call), request=view, signing_name=signing_name,

@@ -41,6 +41,7 @@ from ._auth_schemes import signing_properties
 from ._context import ClientContext, ResolvedEndpoint
 from ._endpoint_params import EndpointInputs
 from ._flow import prepare_request
+from .hooks import ENDPOINT_OVERRIDE, CallInfo, chose_unsigned
 
 if TYPE_CHECKING:
     from ._base import BaseClient
@@ -77,12 +78,26 @@ def generate_presigned_url(
         raise UnknownClientMethodError(method_name=ClientMethod) from None
     op = ctx.service_model.operation_model(operation_name)
     params = dict(Params or {})
-    request, endpoint = _prepare(client, op, params)
+    # botocore's events for a presigned URL: provide-client-params, before-parameter-build,
+    # before-endpoint-resolution, then choose-signer and before-sign (versions end in -query).
+    hooks = ctx.interceptors or None  # false while no handler would run
+    info = CallInfo(ctx.service_model.service_id, operation_name, op, {"is_presign_request": True}) \
+        if hooks else None
+    if hooks:
+        params = hooks.before_serialization(info, params)
+        if (override := info.context.get(ENDPOINT_OVERRIDE)) is not None:
+            ctx = replace(ctx, resolve_endpoint=override)
+    request, endpoint = _prepare(client, op, params, ctx)
     if HttpMethod is not None:
         request = request.replace(method=HttpMethod)
     if ctx.unsigned or _is_unsigned(op) or op.name in getattr(ctx.customizations, "unsigned_operations", ()):
         return request.url  # nothing to sign: the plain URL (botocore does the same)
     asked = signing_properties(ctx, endpoint, op)
+    if hooks:
+        info.context["signing"] = asked
+        request = hooks.before_signing(info, request)
+        if chose_unsigned(info):
+            return request.url
     if asked.get("scheme") == "bearer":  # a token in a header cannot ride in a URL (botocore: same error)
         raise UnsupportedSignatureVersionError(signature_version="bearer-query")
     credentials = client._get_credentials()
@@ -113,7 +128,7 @@ def generate_presigned_post(
     # CreateBucket's request is the bucket's own URL: what a POST upload is sent to.
     op = ctx.service_model.operation_model("CreateBucket")
     params = {"Bucket": Bucket}
-    request, endpoint = _prepare(client, op, params)
+    request, endpoint = _prepare(client, op, params, ctx)
     signing = _signing(client, endpoint, params)
     credentials = client._get_credentials()
     moment = _utc(now or ctx.clock())
@@ -149,8 +164,9 @@ def generate_presigned_post(
 # The request to sign
 
 
-def _prepare(client: "BaseClient", op: OperationModel, params: Mapping[str, Any]) -> tuple[HttpRequest, ResolvedEndpoint]:
-    ctx: ClientContext = client._context
+def _prepare(
+    client: "BaseClient", op: OperationModel, params: Mapping[str, Any], ctx: ClientContext,
+) -> tuple[HttpRequest, ResolvedEndpoint]:
     if _is_s3(ctx) and _use_global_endpoint(client, op, params):
         ctx = _with_builtins(ctx, {"AWS::Region": "aws-global", "AWS::S3::UseGlobalEndpoint": True})
     request, endpoint = prepare_request(ctx, op, params)
