@@ -323,6 +323,21 @@ def _without(headers: Mapping[str, str], *names: str) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower() not in drop}
 
 
+def choose_payload_hash(
+    body: Body, *, payload_hash: str | None, payload_signing: bool, existing: str | None,
+    content_sha256_header: bool, allow_unsigned_stream: bool,
+) -> tuple[str, Body]:
+    """The payload hash a header signature covers, first match wins (see ``sign_v4``), and
+    the body to send (hashing may have read a one-shot stream into bytes)."""
+    if payload_hash is not None:
+        return payload_hash, body
+    if not payload_signing:
+        return UNSIGNED_PAYLOAD, body
+    if existing is not None and not content_sha256_header:
+        return existing, body
+    return hash_payload(body, allow_unsigned_stream=allow_unsigned_stream)
+
+
 def sign_v4(
     request: HttpRequest,
     *,
@@ -385,15 +400,10 @@ def sign_v4(
     if token:
         headers["X-Amz-Security-Token"] = token
 
-    body: Body = request.body
-    if payload_hash is not None:
-        digest = payload_hash
-    elif not payload_signing:
-        digest = UNSIGNED_PAYLOAD
-    elif existing is not None and not content_sha256_header:
-        digest = existing
-    else:
-        digest, body = hash_payload(body, allow_unsigned_stream=allow_unsigned_stream)
+    digest, body = choose_payload_hash(
+        request.body, payload_hash=payload_hash, payload_signing=payload_signing, existing=existing,
+        content_sha256_header=content_sha256_header, allow_unsigned_stream=allow_unsigned_stream,
+    )
     if content_sha256_header or digest == UNSIGNED_PAYLOAD:
         headers = _without(headers, "X-Amz-Content-SHA256")
         headers["X-Amz-Content-SHA256"] = digest

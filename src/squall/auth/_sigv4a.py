@@ -39,6 +39,7 @@ from ._sigv4 import (
     _without,
     canonical_path,
     canonical_query_string,
+    choose_payload_hash,
     hash_payload,
     presign_query,
     presign_query_parts,
@@ -237,18 +238,13 @@ def sign_v4a(
         if lowered not in _REPLACED:
             headers[name] = value
 
-    body: Body = request.body
-    explicit = True
-    if payload_hash is not None:
-        digest = payload_hash
-    elif not payload_signing:
-        digest = UNSIGNED_PAYLOAD
-    elif existing is not None and not content_sha256_header:
-        digest = existing
-    else:
-        digest, body = hash_payload(body, allow_unsigned_stream=allow_unsigned_stream)
-        explicit = digest == UNSIGNED_PAYLOAD
-    if content_sha256_header or explicit:
+    digest, body = choose_payload_hash(
+        request.body, payload_hash=payload_hash, payload_signing=payload_signing, existing=existing,
+        content_sha256_header=content_sha256_header, allow_unsigned_stream=allow_unsigned_stream,
+    )
+    # The CRT sends the hash whenever it was not computed here from the body.
+    hashed_here = payload_hash is None and payload_signing and (existing is None or content_sha256_header)
+    if content_sha256_header or not hashed_here or digest == UNSIGNED_PAYLOAD:
         headers["X-Amz-Content-SHA256"] = digest
     if token:
         headers["X-Amz-Security-Token"] = token
