@@ -207,16 +207,48 @@ def after_parse(op: OperationModel, params: Mapping[str, Any], response: HttpRes
     return parsed
 
 
+def _without_bucket(operation: Mapping[str, Any]) -> Mapping[str, Any]:
+    uri = operation.get("http", {}).get("requestUri", "")
+    if uri.startswith("/{Bucket}"):
+        return {**operation, "http": {**operation["http"], "requestUri": uri[len("/{Bucket}"):]}}
+    return operation
+
+
+class _BucketlessOperations(Mapping[str, Any]):
+    """The operations table with each entry rewritten when first read: the cached model
+    decodes operations lazily, and a client uses a few of S3's ~100 (rewriting them all
+    decoded every one, ~3 ms of each first S3 client). Each entry is rewritten once, so a
+    name gives the same object every time (operation models are cached by it)."""
+
+    __slots__ = ("_raw", "_done")
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self._raw = raw
+        self._done: dict[str, Mapping[str, Any]] = {}
+
+    def __getitem__(self, name: str) -> Mapping[str, Any]:
+        found = self._done.get(name)
+        if found is None:
+            found = self._done.setdefault(name, _without_bucket(self._raw[name]))
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
+
+    def __iter__(self) -> Any:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __reduce__(self) -> Any:  # pickles and deep-copies as the plain dict it stands for
+        return dict, ({name: self[name] for name in self._raw},)
+
+
 def strip_bucket_from_uris(raw: Mapping[str, Any]) -> Mapping[str, Any]:
     """The endpoint rules put the bucket in the URL (host or path), so the model's
     ``/{Bucket}`` prefix on every requestUri must go, as botocore removes it."""
-    operations = {}
-    for name, operation in raw["operations"].items():
-        uri = operation.get("http", {}).get("requestUri", "")
-        if uri.startswith("/{Bucket}"):
-            operation = {**operation, "http": {**operation["http"], "requestUri": uri[len("/{Bucket}"):]}}
-        operations[name] = operation
-    return {**raw, "operations": operations}
+    return {**raw, "operations": _BucketlessOperations(raw["operations"])}
 
 
 def endpoint_params(op: OperationModel, params: Mapping[str, Any], values: dict[str, Any]) -> dict[str, Any]:
