@@ -72,9 +72,9 @@ class CallRetries:
         self.state = state
         self.attempt = 0
         if not invocation_id:
-            import uuid  # imported on a client's first call, not when it is made
+            from .._ids import uuid4_text  # not the uuid module: it imports platform
 
-            invocation_id = str(uuid.uuid4())
+            invocation_id = uuid4_text()
         self.invocation_id = invocation_id
         self.last_acquired: int | None = None  # quota taken by the latest retry
         self._max: int | None = None  # known once the policy has looked at an attempt

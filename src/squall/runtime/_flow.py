@@ -33,12 +33,12 @@ def _fill_idempotency_tokens(op: OperationModel, params: Mapping[str, Any]) -> M
     members = op.idempotent_members
     if not members or all(m in params for m in members):
         return params
-    import uuid  # here, not at module level: it imports platform (~2 ms)
+    from .._ids import uuid4_text  # not the uuid module: it imports platform (~2.5 ms)
 
     filled = dict(params)
     for member in members:
         if member not in filled:
-            filled[member] = str(uuid.uuid4())
+            filled[member] = uuid4_text()
     return filled
 
 
