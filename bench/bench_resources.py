@@ -4,7 +4,11 @@ Rows (each the median over the repeats, each repeat a fresh process per library,
 libraries alternating; CPU is ``time.process_time()`` of the client process only):
 
 - ``resource(<svc>)``, first: the first ``session.resource(svc)`` after import and
-  ``Session()`` (model files, client, resource classes);
+  ``Session()`` (model files, client, resource classes). boto3 loads most of its machinery
+  in ``import boto3``, squall when the first client or resource is made, so this row
+  alone favours boto3;
+- ``resource(<svc>)``, fresh process: ``import`` + ``Session()`` + the first resource, what
+  a short-lived process pays;
 - ``resource(<svc>)``, later: the mean of 50 more from the same Session;
 - ``resource(<svc>)``, new Session: the mean of 20 ``Session().resource(svc)``;
 - ``iterate 10,000 S3 objects``: ``sum(1 for o in bucket.objects.all())`` plus reading
@@ -128,11 +132,13 @@ def _session_module(lib: str) -> Any:
 
 
 def probe_resource(lib: str, service: str) -> dict[str, float]:
+    before_import = time.process_time()
     mod = _session_module(lib)
     session = mod.Session()
     start = time.process_time()
     keep = [session.resource(service)]
     first = time.process_time() - start
+    fresh = time.process_time() - before_import  # import + Session() + first resource
     n = 50
     start = time.process_time()
     for _ in range(n):
@@ -143,7 +149,7 @@ def probe_resource(lib: str, service: str) -> dict[str, float]:
     for _ in range(n_new):
         keep.append(mod.Session().resource(service))
     new_session = (time.process_time() - start) / n_new
-    return {"first": first, "later": later, "new_session": new_session}
+    return {"first": first, "fresh": fresh, "later": later, "new_session": new_session}
 
 
 def probe_iterate(lib: str, port: str) -> dict[str, float]:
@@ -213,6 +219,8 @@ def main() -> None:
             result = _median(env, repeats, "resource", service)
             rows.append((f"resource('{service}'), first in process", result["boto3"]["first"],
                          result["squall"]["first"]))
+            rows.append((f"resource('{service}'), fresh process (import + Session + resource)",
+                         result["boto3"]["fresh"], result["squall"]["fresh"]))
             rows.append((f"resource('{service}'), later, same Session", result["boto3"]["later"],
                          result["squall"]["later"]))
             rows.append((f"resource('{service}'), new Session each", result["boto3"]["new_session"],
