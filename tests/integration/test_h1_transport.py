@@ -14,7 +14,8 @@ import pytest
 from squall import exceptions as errors
 from squall.http import HttpRequest, Urllib3Transport
 
-Reply = Callable[[bytes], list[bytes]]  # request head+body -> what to send back, in pieces
+# request head+body -> what to send back, in pieces (None: close without an answer)
+Reply = Callable[[bytes], "list[bytes] | None"]
 
 
 class RawServer:
@@ -60,7 +61,10 @@ class RawServer:
                         length = int(line.split(b":", 1)[1])
                 request = head + rfile.read(length)
                 self.requests.append(request)
-                for piece in self.reply(request):
+                pieces = self.reply(request)
+                if pieces is None:  # hang up without answering
+                    return
+                for piece in pieces:
                     conn.sendall(piece)
                 if self.close_after:
                     conn.shutdown(socket.SHUT_RDWR)
@@ -237,4 +241,26 @@ def test_streamed_chunked_body_and_streamed_truncation() -> None:
         truncated = transport.send(_post(server.url), stream=True)
         with pytest.raises(errors.ResponseStreamingError):
             truncated.stream.read()
+        transport.close()
+
+
+def test_a_pooled_connection_closed_unanswered_is_retried_once_on_a_new_one() -> None:
+    # The server's idle close races our next request: it reads it and hangs up unanswered.
+    replies = iter([_ok(b'{"n": 1}'), None, _ok(b'{"n": 2}')])
+    for server in _serve(lambda request: next(replies)):
+        transport = Urllib3Transport()
+        assert transport.send(_post(server.url, b'{"a": 1}')).body == b'{"n": 1}'
+        again = transport.send(_post(server.url, b'{"a": 2}'))
+        assert again.status_code == 200 and again.body == b'{"n": 2}'
+        assert server.connections == 2
+        assert [r.partition(b"\r\n\r\n")[2] for r in server.requests] == [b'{"a": 1}', b'{"a": 2}', b'{"a": 2}']
+        transport.close()
+
+
+def test_a_new_connection_closed_unanswered_is_an_error_not_a_resend() -> None:
+    for server in _serve(lambda request: None):
+        transport = Urllib3Transport()
+        with pytest.raises(errors.ConnectionClosedError):
+            transport.send(_post(server.url))
+        assert server.connections == 1 and len(server.requests) == 1
         transport.close()

@@ -44,6 +44,21 @@ class H1Error(Exception):
     """A malformed response (the urllib3 path would raise a ProtocolError)."""
 
 
+class _NoResponse(H1Error):
+    """The connection ended before a single byte of the response."""
+
+
+class _Stale(Exception):
+    """Internal: retry the exchange on a new connection."""
+
+
+def _stale(send_error: OSError | None, read_error: BaseException) -> bool:
+    """Whether a reused connection failed before any answer: reset or closed unanswered."""
+    if send_error is not None and not isinstance(send_error, (ConnectionResetError, BrokenPipeError)):
+        return False
+    return isinstance(read_error, (_NoResponse, ConnectionResetError))
+
+
 def _dropped(sock: socket.socket) -> bool:
     """True if an idle connection was closed by the server (readable means EOF or junk)."""
     try:
@@ -158,32 +173,45 @@ class H1Pool:
         pieces = (head + body,) if body and len(body) <= _JOIN_LIMIT else (head, body) if body else (head,)
 
         conn = self._checkout(key)
+        reused = conn is not None
         if conn is None:
             conn = self._connect(scheme, host, port, url)
-        try:
-            send_error: OSError | None = None
+        while True:
             try:
-                for piece in pieces:
-                    conn.sock.sendall(piece)
-            except socket.timeout as e:
-                raise errors.ReadTimeoutError(endpoint_url=url, error=e) from e
-            except OSError as e:
-                # The server may have answered (say, 403) and closed before taking the
-                # whole body: read that answer if there is one, as urllib3 does.
-                send_error = e
-            try:
-                status, response_headers, data, keep, names = _read_response(
-                    conn.rfile, request.method, lazy=stream and send_error is None)
-            except socket.timeout as e:
-                raise errors.ReadTimeoutError(endpoint_url=url, error=e) from e
-            except (OSError, H1Error) as e:
-                cause = send_error or e
-                raise errors.ConnectionClosedError(endpoint_url=url, request=request, error=cause) from cause
-            if send_error is not None:
-                keep = False
-        except BaseException:
-            conn.close()
-            raise
+                send_error: OSError | None = None
+                try:
+                    for piece in pieces:
+                        conn.sock.sendall(piece)
+                except socket.timeout as e:
+                    raise errors.ReadTimeoutError(endpoint_url=url, error=e) from e
+                except OSError as e:
+                    # The server may have answered (say, 403) and closed before taking the
+                    # whole body: read that answer if there is one, as urllib3 does.
+                    send_error = e
+                try:
+                    status, response_headers, data, keep, names = _read_response(
+                        conn.rfile, request.method, lazy=stream and send_error is None)
+                except socket.timeout as e:
+                    raise errors.ReadTimeoutError(endpoint_url=url, error=e) from e
+                except (OSError, H1Error) as e:
+                    if reused and _stale(send_error, e):
+                        raise _Stale from e
+                    cause = send_error or e
+                    raise errors.ConnectionClosedError(endpoint_url=url, request=request, error=cause) from cause
+                if send_error is not None:
+                    keep = False
+            except _Stale:
+                # A pooled connection the server closed while we were sending (its idle
+                # close raced our request): nothing was answered, so send once more on a
+                # new connection (the body is bytes, so it can be).
+                conn.close()
+                reused = False
+                conn = self._connect(scheme, host, port, url)
+                continue
+            except BaseException:
+                conn.close()
+                raise
+            break
         keep = keep and "close" not in headers.get("Connection", "").lower()
         if isinstance(data, int):  # streamed: the body's length, still on the connection
             body_stream = H1Stream(self, key, conn, data, keep, url)
@@ -345,10 +373,12 @@ def _read_response(rfile: Any, method: str, lazy: bool = False) -> tuple[int, di
     """(status, lower-cased headers with repeats joined by ", ", body, reusable, the
     header names as sent). ``lazy``: a ``Content-Length`` body is left unread and its
     length returned in place of the body."""
+    first = True
     while True:
         line = _readline(rfile)
         if not line:
-            raise H1Error("Remote end closed connection without response")
+            raise (_NoResponse if first else H1Error)("Remote end closed connection without response")
+        first = False
         version, _, rest = line.decode("iso-8859-1").rstrip("\r\n").partition(" ")
         code = rest[:3]
         if not version.startswith("HTTP/") or len(code) != 3 or not code.isdigit():
