@@ -89,8 +89,14 @@ def _sts_answer(body: bytes) -> Answer:
 
 
 def _list_objects_page(bucket: str, query: dict[str, list[str]]) -> bytes:
-    """ListObjectsV2: PAGE_SIZE keys after the continuation token (the next index)."""
-    start = int(query.get("continuation-token", ["0"])[0])
+    """PAGE_SIZE keys a page: ListObjectsV2 after the continuation token (the next index),
+    or ListObjects (v1, what resource collections use) after the ``marker`` key."""
+    v2 = query.get("list-type") == ["2"]
+    if v2:
+        start = int(query.get("continuation-token", ["0"])[0])
+    else:
+        marker = query.get("marker", [""])[0]
+        start = int(marker[len("key-"):]) + 1 if marker else 0
     end = min(start + PAGE_SIZE, TOTAL_ITEMS)
     more = end < TOTAL_ITEMS
     contents = "".join(
@@ -98,19 +104,23 @@ def _list_objects_page(bucket: str, query: dict[str, list[str]]) -> bytes:
         f'<ETag>"{i:032x}"</ETag><Size>{i}</Size><StorageClass>STANDARD</StorageClass></Contents>'
         for i in range(start, end)
     )
-    token = f"<ContinuationToken>{start}</ContinuationToken>" if start else ""
-    following = f"<NextContinuationToken>{end}</NextContinuationToken>" if more else ""
+    if v2:
+        token = f"<ContinuationToken>{start}</ContinuationToken>" if start else ""
+        following = f"<NextContinuationToken>{end}</NextContinuationToken>" if more else ""
+        paging = f"<KeyCount>{end - start}</KeyCount>"
+    else:  # v1 clients continue from the last key when NextMarker is absent
+        token, following, paging = "", "", f"<Marker>{query.get('marker', [''])[0]}</Marker>"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
-        f"<Name>{bucket}</Name><Prefix></Prefix><KeyCount>{end - start}</KeyCount>"
+        f"<Name>{bucket}</Name><Prefix></Prefix>{paging}"
         f"<MaxKeys>{PAGE_SIZE}</MaxKeys><IsTruncated>{'true' if more else 'false'}</IsTruncated>"
         f"{token}{contents}{following}</ListBucketResult>"
     ).encode()
 
 
 def _s3_answer(method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
-    """Path-style S3: PUT/GET /bucket/key, GET /bucket?list-type=2."""
+    """Path-style S3: PUT/GET /bucket/key, GET /bucket (ListObjects, v1 or v2)."""
     parts = urlsplit(target)
     bucket, _, key = unquote(parts.path).lstrip("/").partition("/")
     meta = [("x-amz-request-id", uuid.uuid4().hex[:16].upper()), ("x-amz-id-2", "stub")]

@@ -15,8 +15,8 @@ libraries alternating; CPU is ``time.process_time()`` of the client process only
   ``o.key``/``o.size`` of each, against a loopback stub (ten ListObjects pages of
   1,000 keys, served by a separate process started here, so its CPU is not counted).
 
-The stub is a minimal HTTP/1.1 keep-alive server (TCP_NODELAY, one ``sendall`` per
-answer) with canned ListObjects pages; both clients get ``endpoint_url`` pointing at it.
+The stub is bench/_stub_server.py (the one bench/run.py uses: HTTP/1.1 keep-alive,
+TCP_NODELAY, one ``sendall`` per answer); both clients get ``endpoint_url`` pointing at it.
 Ratios are boto3 / squall (above 1: squall costs less). squall is taken from ``src/``.
 """
 from __future__ import annotations
@@ -24,98 +24,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import socketserver
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SERVICES = ("s3", "dynamodb", "sqs", "ec2")
-OBJECTS = 10_000
-PAGE = 1_000
-
-
-# -- the loopback stub (``--serve``) ---------------------------------------------------------
-
-def _keys() -> list[str]:
-    return [f"data/part-{i:05d}.parquet" for i in range(OBJECTS)]
-
-
-def _page(marker: str, max_keys: int) -> bytes:
-    keys = _keys()
-    start = 0
-    if marker:
-        import bisect
-
-        start = bisect.bisect_right(keys, marker)
-    chunk = keys[start:start + max_keys]
-    truncated = start + max_keys < len(keys)
-    contents = "".join(
-        f"<Contents><Key>{k}</Key><LastModified>2024-05-01T12:00:00.000Z</LastModified>"
-        f"<ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag><Size>{1000 + i}</Size>"
-        "<StorageClass>STANDARD</StorageClass><Owner><DisplayName>bench</DisplayName>"
-        "<ID>75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a</ID></Owner></Contents>"
-        for i, k in enumerate(chunk, start=start)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
-        f"<Name>bench</Name><Prefix></Prefix><Marker>{marker}</Marker><MaxKeys>{max_keys}</MaxKeys>"
-        f"<IsTruncated>{'true' if truncated else 'false'}</IsTruncated>{contents}</ListBucketResult>"
-    ).encode()
-
-
-class _Handler(socketserver.StreamRequestHandler):
-    wbufsize = 0
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def handle(self) -> None:
-        rfile = self.rfile
-        while True:
-            request_line = rfile.readline(65537)
-            if not request_line:
-                return
-            if request_line in (b"\r\n", b"\n"):
-                continue
-            length = 0
-            while True:
-                line = rfile.readline(65537)
-                if line in (b"\r\n", b"\n", b""):
-                    break
-                name, _, value = line.decode("latin-1").partition(":")
-                if name.strip().lower() == "content-length":
-                    length = int(value.strip())
-            if length:
-                rfile.read(length)
-            target = request_line.split(b" ")[1].decode()
-            query = parse_qs(urlsplit(target).query)
-            marker = unquote(query.get("marker", [""])[0])
-            max_keys = int(query.get("max-keys", [str(PAGE)])[0])
-            payload = _page(marker, max_keys)
-            head = ("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\n"
-                    "x-amz-request-id: 0123456789ABCDEF\r\n"
-                    f"Content-Length: {len(payload)}\r\n\r\n").encode()
-            self.wfile.write(head + payload)
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-def serve() -> None:
-    with _Server(("127.0.0.1", 0), _Handler) as server:
-        print(server.server_address[1], flush=True)
-        server.serve_forever()
+STUB = os.path.join(HERE, "_stub_server.py")  # serves ListObjects pages of 1,000 keys
+OBJECTS = 10_000  # the stub's TOTAL_ITEMS
 
 
 # -- probes (``--probe <lib> <task> ...``): one measurement in a fresh process --------------
@@ -225,8 +145,7 @@ def main() -> None:
                          result["squall"]["later"]))
             rows.append((f"resource('{service}'), new Session each", result["boto3"]["new_session"],
                          result["squall"]["new_session"]))
-        server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve"], stdout=subprocess.PIPE,
-                                  text=True, env=env)
+        server = subprocess.Popen([sys.executable, STUB], stdout=subprocess.PIPE, text=True, env=env)
         try:
             assert server.stdout is not None
             port = server.stdout.readline().strip()
@@ -244,9 +163,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
-        serve()
-    elif len(sys.argv) > 1 and sys.argv[1] == "--probe":
+    if len(sys.argv) > 1 and sys.argv[1] == "--probe":
         lib, task, *rest = sys.argv[2:]
         result = probe_resource(lib, *rest) if task == "resource" else probe_iterate(lib, *rest)
         print(json.dumps(result))
