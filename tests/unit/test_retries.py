@@ -458,6 +458,18 @@ def test_legacy_tables_do_not_leak_between_services() -> None:
     assert legacy_rules(RETRY_DATA, "organizations") == orgs
 
 
+def test_legacy_tables_are_translated_once_and_max_attempts_still_applies() -> None:
+    """Each legacy-mode client used to re-translate _retry.json; the table is now shared."""
+    first = legacy_rules(RETRY_DATA, "sqs")
+    assert legacy_rules(RETRY_DATA, "sqs") is first
+    assert first.max_attempts == 5  # _retry.json's __default__, first attempt included
+    capped = legacy_rules(RETRY_DATA, "sqs", 2)
+    assert capped.max_attempts == 2 and capped.rules is first.rules
+    assert legacy_rules(RETRY_DATA, "sqs").max_attempts == 5  # the override did not stick
+    other = copy.deepcopy(dict(RETRY_DATA))  # another _retry.json (AWS_DATA_PATH): its own table
+    assert legacy_rules(other, "sqs") == first and legacy_rules(other, "sqs") is not first
+
+
 # --- adaptive mode ------------------------------------------------------------------------
 
 class _FakeClock:

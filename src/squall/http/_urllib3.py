@@ -91,7 +91,15 @@ def _system_proxies() -> dict[str, str]:
         import urllib.request
 
         return dict(urllib.request.getproxies())
-    return _environment_proxies(os.environ)
+    # On POSIX os.environ keeps its bytes in ``_data``; reading the few *_proxy names
+    # from it skips decoding every variable, which was most of a later client's cost.
+    raw = getattr(os.environ, "_data", None)
+    if not isinstance(raw, dict) or not isinstance(next(iter(raw), b""), bytes):
+        return _environment_proxies(os.environ)
+    wanted = {os.fsdecode(k): os.fsdecode(v) for k, v in raw.items() if k[-6:].lower() == b"_proxy"}
+    if b"REQUEST_METHOD" in raw:
+        wanted["REQUEST_METHOD"] = os.fsdecode(raw[b"REQUEST_METHOD"])
+    return _environment_proxies(wanted)
 
 
 _NO_LENGTH_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

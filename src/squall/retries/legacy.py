@@ -98,13 +98,32 @@ def _rule(name: str, spec: Mapping[str, Any]) -> LegacyRule:
     raise ValueError(f"Unknown retry policy {name!r}: {dict(spec)!r}")
 
 
+# (id of _retry.json's content, endpoint prefix) -> (that content, its table): the
+# translation deep-copies and walks the whole file (~0.5 ms), and every legacy-mode
+# client needs it. The content is kept in the value so its id cannot be reused.
+_tables: dict[tuple[int, str], tuple[Mapping[str, Any], LegacyRules]] = {}
+
+
 def legacy_rules(retry_data: Mapping[str, Any], endpoint_prefix: str,
                  total_max_attempts: int | None = None) -> LegacyRules:
-    """The table for one service from ``_retry.json``'s content.
+    """The table for one service from ``_retry.json``'s content (translated once per
+    process and service).
 
     ``total_max_attempts`` (the client's setting, first attempt included) overrides the
     table's ``max_attempts``.
     """
+    key = (id(retry_data), endpoint_prefix)
+    found = _tables.get(key)
+    if found is None:
+        found = _tables.setdefault(key, (retry_data, _translate(retry_data, endpoint_prefix)))
+    table = found[1]
+    if total_max_attempts is None or total_max_attempts == table.max_attempts:
+        return table
+    return LegacyRules(max_attempts=total_max_attempts, base=table.base, growth_factor=table.growth_factor,
+                       rules=table.rules, retryable_exceptions=table.retryable_exceptions)
+
+
+def _translate(retry_data: Mapping[str, Any], endpoint_prefix: str) -> LegacyRules:
     definitions = _plain(retry_data.get("definitions", {}))
     model = _plain(retry_data.get("retry", {}))
     service = model.get(endpoint_prefix, {})
@@ -130,7 +149,7 @@ def legacy_rules(retry_data: Mapping[str, Any], endpoint_prefix: str,
     if delay.get("type") != "exponential":
         raise ValueError(f"Unknown retry delay type {delay.get('type')!r}")
     return LegacyRules(
-        max_attempts=total_max_attempts if total_max_attempts is not None else int(default["max_attempts"]),
+        max_attempts=int(default["max_attempts"]),
         base=delay["base"],
         growth_factor=delay["growth_factor"],
         rules=rules,
