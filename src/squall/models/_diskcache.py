@@ -1,29 +1,33 @@
 """A process-independent cache of parsed model files (used by ``loader`` only).
 
-Parsing botocore's JSON is most of what a first client costs (EC2's model is 3.9 MB and
-takes ~80 ms to gunzip and parse); boto3 pays it in every process. squall keeps each
-parsed file as a marshal blob under ``$XDG_CACHE_HOME/squall/models`` (else
-``~/.cache/squall/models``; ``%LOCALAPPDATA%`` on Windows):
+Parsing botocore's JSON is most of what a first client costs (EC2's model is 3.9 MB:
+~8 ms to gunzip, ~22 ms to parse); boto3 pays it in every process. squall keeps each
+file under ``$XDG_CACHE_HOME/squall/models`` (else ``~/.cache/squall/models``;
+``%LOCALAPPDATA%`` on Windows):
 
 * One cache file per source file, named by a hash of its path. Its header records what
   it was built from (source path, mtime, size, squall version, Python version, layout
-  version); on any mismatch the JSON is parsed again and the entry rewritten, so an
+  version); on any mismatch the source is read again and the entry rewritten, so an
   upgraded botocore or squall never sees stale data and old entries do not pile up.
 * Written atomically (a temporary file renamed over the old one), so concurrent
   processes read either the old or the new entry, never a torn one.
-* Best effort: an unwritable or corrupt cache falls back to parsing the JSON.
+* Best effort: an unwritable or corrupt cache falls back to reading the source.
 * Large, sparsely used tables -- a service model's ``shapes`` and ``operations``, the
-  endpoint catalogue's per-partition ``services`` -- are stored in chunks of a few
-  entries and decoded a chunk at a time on first access (``LazyEntries``), so a client
-  for EC2 decodes only the shapes it uses and their neighbours. Chunks, not single
-  entries: one ``marshal.dumps`` per entry costs twice as much (EC2 has ~4,800), and
-  writing the cache is part of the very first client's cost.
+  endpoint catalogue's per-partition ``services`` -- are never parsed whole. ``_jsonindex``
+  finds where each entry's JSON starts and ends (a client for EC2 reads a few dozen of
+  its ~4,800 shapes); the entry file keeps the rest of the document parsed (marshal),
+  the entries' offsets, and the decompressed JSON they point into, and ``LazyEntries``
+  parses an entry the first time it is read. So even the very first client on a machine
+  (or in a sandbox with no writable home) parses only what it uses.
+* Files without such tables, or laid out in a way ``_jsonindex`` does not recognise, are
+  parsed whole and kept as one marshal blob.
 
 marshal only encodes plain data (no code runs on load, unlike pickle), and the cache sits
 in the user's own cache directory.
 """
 from __future__ import annotations
 
+import json
 import marshal
 import mmap
 import os
@@ -32,12 +36,13 @@ import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
+from ..exceptions import DataNotFoundError
+from . import _jsonindex
+
 __all__ = ["LazyEntries", "load", "cache_dir"]
 
 # Bump when the stored layout changes.
-_LAYOUT = 2
-# Entries per stored chunk of a lazy table: a lookup decodes its whole chunk.
-_CHUNK = 16
+_LAYOUT = 3
 _MAGIC = b"squall-model-cache\n"
 # Which tables are stored lazily, by file stem: a path of keys ("*" = every list item).
 _LAZY_TABLES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -48,35 +53,39 @@ _MISSING = object()
 
 
 class LazyEntries(Mapping[str, Any]):
-    """A read-only mapping whose values are decoded from marshal on first access.
+    """A read-only mapping whose values are parsed from JSON on first access.
 
-    The encoded chunks stay in the (memory-mapped) cache file until asked for; chunk ``c``
-    is the marshal blob at ``buffer[bounds[c]:bounds[c + 1]]``, a tuple of the values of
-    entries ``c * chunk`` onwards. Decoded values are kept, so repeated lookups return the
-    same object (the shape model keys member references by identity). Safe to share
-    between threads: two threads racing on one chunk decode equal values and
-    ``setdefault`` keeps one of each.
+    Entry ``i`` is the JSON text at ``buffer[base + starts[i]:base + ends[i]]`` (the
+    memory-mapped cache file, or the decompressed source when there is no cache).
+    Parsed values are kept, so repeated lookups return the same object (the shape model
+    keys member references by identity). Safe to share between threads: two threads
+    racing on one entry parse equal values and ``setdefault`` keeps one.
     """
 
-    __slots__ = ("_names", "_index", "_bounds", "_chunk", "_buffer", "_decoded")
+    __slots__ = ("_names", "_index", "_starts", "_ends", "_buffer", "_base", "_source", "_decoded")
 
-    def __init__(self, names: tuple[str, ...], bounds: tuple[int, ...], buffer: Any, chunk: int = 1) -> None:
+    def __init__(self, names: tuple[str, ...], starts: tuple[int, ...], ends: tuple[int, ...],
+                 buffer: Any, base: int, source: str) -> None:
         self._names = names
         self._index = dict(zip(names, range(len(names))))
-        self._bounds = bounds
-        self._chunk = chunk
+        self._starts = starts
+        self._ends = ends
         self._buffer = buffer
+        self._base = base
+        self._source = source
         self._decoded: dict[str, Any] = {}
 
     def __getitem__(self, key: str) -> Any:
         found = self._decoded.get(key, _MISSING)
         if found is _MISSING:
-            c = self._index[key] // self._chunk
-            values = marshal.loads(self._buffer[self._bounds[c]:self._bounds[c + 1]])
-            decoded = self._decoded
-            for name, value in zip(self._names[c * self._chunk:], values):
-                decoded.setdefault(name, value)
-            found = decoded[key]
+            i = self._index[key]
+            base = self._base
+            text = self._buffer[base + self._starts[i]:base + self._ends[i]]
+            try:
+                value = json.loads(text)
+            except ValueError as exc:
+                raise DataNotFoundError(data_path=f"{self._source} (entry {key!r}: invalid JSON: {exc})") from None
+            found = self._decoded.setdefault(key, value)
         return found
 
     def __contains__(self, key: object) -> bool:
@@ -152,82 +161,38 @@ def _transform(node: Any, path: tuple[str, ...], leaf: Callable[[Any], Any]) -> 
     return copy
 
 
-# File layout: header, 8-byte length of the main part, main part (marshal), chunk area.
-# A lazily stored table appears in the main part as {_LAZY_KEY: (names, bounds, chunk)},
-# where chunk c (a tuple of the values of entries c * chunk onwards) is the marshal blob
-# at file offsets bounds[c]:bounds[c + 1]. No model has this key.
-_LAZY_KEY = "\x00squall-lazy"
+# File layout: header, 8-byte length of the main part, the main part (marshal), then for a
+# document with lazy tables its decompressed JSON. A lazy table appears in the main part
+# as {_LAZY_KEY: (names, starts, ends)}, offsets into that JSON. No model has this key.
+_LAZY_KEY = _jsonindex.placeholder_key
 
 
-def _encode(data: Any, lazy: tuple[tuple[str, ...], ...], header: bytes) -> list[bytes]:
-    blobs: list[bytes] = []
-    tables: list[tuple[tuple[str, ...], list[int]]] = []
+def _place(main: Any, lazy: tuple[tuple[str, ...], ...], tables: list[_jsonindex.Table]) -> Any:
+    """``main`` with each table placeholder swapped for its (names, starts, ends), or
+    _MISSING unless every placeholder sits at one of the ``lazy`` paths."""
+    placed: list[int] = []
 
-    def split(table: Any) -> Any:
-        if not isinstance(table, dict):
-            return table
-        bounds = [len(blobs)]  # blob indexes for now; file offsets once the main part is sized
-        values = tuple(table.values())
-        for start in range(0, len(values), _CHUNK):
-            blobs.append(marshal.dumps(values[start:start + _CHUNK]))
-            bounds.append(len(blobs))
-        tables.append((tuple(table), bounds))
-        return {_LAZY_KEY: len(tables) - 1}
+    def swap(node: Any) -> Any:
+        if isinstance(node, dict) and len(node) == 1 and isinstance(node.get(_LAZY_KEY), int):
+            placed.append(node[_LAZY_KEY])
+            return {_LAZY_KEY: tables[node[_LAZY_KEY]]}
+        return node
 
     for path in lazy:
-        data = _transform(data, path, split)
-    if not tables:
-        main = marshal.dumps(data)
-        return [header, len(main).to_bytes(8, "little"), main]
-    # Offsets depend on the main part's size, which depends on the offsets: fix the
-    # integers' encoded width by sizing with a placeholder as large as any real offset.
-    offsets = [0]
-    for blob in blobs:
-        offsets.append(offsets[-1] + len(blob))
-    total = offsets[-1]
-    for _ in range(3):
-        base = len(header) + 8 + len(_main(data, tables, [o + total for o in offsets]))
-        main = _main(data, tables, [o + base for o in offsets])
-        if len(header) + 8 + len(main) == base:
-            return [header, len(main).to_bytes(8, "little"), main, *blobs]
-        total = base
-    raise ValueError("could not lay out the cache entry")  # pragma: no cover
+        main = _transform(main, path, swap)
+    return main if sorted(placed) == list(range(len(tables))) else _MISSING
 
 
-def _main(data: Any, tables: list[tuple[tuple[str, ...], list[int]]], offsets: list[int]) -> bytes:
-    def place(table: Any) -> Any:
-        if isinstance(table, dict) and len(table) == 1 and _LAZY_KEY in table:
-            names, bounds = tables[table[_LAZY_KEY]]
-            return {_LAZY_KEY: (names, tuple(offsets[i] for i in bounds), _CHUNK)}
-        return table
-
-    return marshal.dumps(_walk_lazy(data, place))
-
-
-def _walk_lazy(node: Any, fn: Callable[[Any], Any]) -> Any:
-    """``node`` with ``fn`` applied to every lazy-table placeholder (copies only what changes)."""
-    if isinstance(node, dict):
-        if len(node) == 1 and _LAZY_KEY in node:
-            return fn(node)
-        changed = {k: _walk_lazy(v, fn) for k, v in node.items()}
-        return node if all(changed[k] is node[k] for k in node) else changed
-    if isinstance(node, list):
-        items = [_walk_lazy(v, fn) for v in node]
-        return node if all(a is b for a, b in zip(items, node)) else items
-    return node
-
-
-def _decode(buffer: Any, header_size: int, lazy: tuple[tuple[str, ...], ...]) -> Any:
-    size = int.from_bytes(buffer[header_size:header_size + 8], "little")
-    start = header_size + 8
-    data = marshal.loads(buffer[start:start + size])
+def _wrap(data: Any, lazy: tuple[tuple[str, ...], ...], buffer: Any, base: int, source: str) -> Any:
+    """``data`` with every stored table turned into a LazyEntries over ``buffer``."""
+    limit = len(buffer) - base
 
     def wrap(table: Any) -> Any:
         if isinstance(table, dict) and len(table) == 1 and _LAZY_KEY in table:
-            names, bounds, chunk = table[_LAZY_KEY]
-            if chunk < 1 or len(bounds) != -(-len(names) // chunk) + 1 or (bounds and bounds[-1] > len(buffer)):
+            names, starts, ends = table[_LAZY_KEY]
+            if not len(names) == len(starts) == len(ends) or (ends and max(ends) > limit):
                 raise ValueError("truncated cache entry")
-            return LazyEntries(names, bounds, buffer, chunk)
+            return LazyEntries(names, starts, ends, buffer, base, source)
         return table
 
     for path in lazy:
@@ -235,7 +200,14 @@ def _decode(buffer: Any, header_size: int, lazy: tuple[tuple[str, ...], ...]) ->
     return data
 
 
-def _read(entry: str, header: bytes, lazy: tuple[tuple[str, ...], ...]) -> Any:
+def _decode(buffer: Any, header_size: int, lazy: tuple[tuple[str, ...], ...], source: str) -> Any:
+    size = int.from_bytes(buffer[header_size:header_size + 8], "little")
+    start = header_size + 8
+    data = marshal.loads(buffer[start:start + size])
+    return _wrap(data, lazy, buffer, start + size, source)
+
+
+def _read(entry: str, header: bytes, lazy: tuple[tuple[str, ...], ...], source: str) -> Any:
     try:
         with open(entry, "rb") as fh:
             if fh.read(len(header)) != header:
@@ -247,7 +219,7 @@ def _read(entry: str, header: bytes, lazy: tuple[tuple[str, ...], ...]) -> Any:
     except (OSError, ValueError):
         return _MISSING
     try:
-        return _decode(buffer, len(header), lazy)
+        return _decode(buffer, len(header), lazy, source)
     except (ValueError, EOFError, TypeError, KeyError, IndexError):  # corrupt: parse the JSON
         return _MISSING
 
@@ -272,31 +244,35 @@ def _write(directory: str, entry: str, parts: list[bytes]) -> bool:
     return True
 
 
-def load(source: str, stat: os.stat_result, parse: Callable[[], Any]) -> Any:
-    """The parsed content of ``source``: from the cache if it is current, else ``parse()``
-    (whose result is then cached)."""
+def load(source: str, stat: os.stat_result, read: Callable[[], bytes], parse: Callable[[bytes], Any]) -> Any:
+    """The content of ``source``: from the cache if it is current, else from ``read()``
+    (the file's bytes, decompressed) and ``parse`` (JSON text -> data), then cached."""
     directory = cache_dir()
     lazy = _lazy_paths(source)
     header = _header(source, stat)
     entry = _entry_path(directory, source) if directory is not None else None
     if entry is not None:
-        found = _read(entry, header, lazy)
+        found = _read(entry, header, lazy, source)
         if found is not _MISSING:
             return found
-    data = parse()
-    try:
-        parts = _encode(data, lazy, header)
-    except ValueError:  # not marshallable (cannot happen for JSON data): skip the cache
-        return data
-    if len(parts) <= 3:  # nothing stored lazily: the parsed data is what a hit gives
-        if directory is not None and entry is not None:
-            _write(directory, entry, parts)
-        return data
-    # Hand out the same (lazy) form a cache hit gives, so behaviour never depends on
-    # whether the cache was there: mapped from the file just written (no 4 MB copy),
-    # else from memory.
-    if directory is not None and entry is not None and _write(directory, entry, parts):
-        found = _read(entry, header, lazy)
-        if found is not _MISSING:
-            return found
-    return _decode(b"".join(parts), len(header), lazy)
+    raw = read()
+    pieces = _jsonindex.split(raw, tuple(path[-1] for path in lazy)) if lazy else None
+    if pieces is not None:
+        placed = _place(parse(pieces[0]), lazy, pieces[1])
+        if placed is not _MISSING:
+            main = marshal.dumps(placed)
+            # Hand out what a cache hit gives, mapped from the file just written (shared
+            # page cache, no copy), else over the bytes in memory.
+            if entry is not None and _write(directory, entry, [header, len(main).to_bytes(8, "little"), main, raw]):  # type: ignore[arg-type]
+                found = _read(entry, header, lazy, source)
+                if found is not _MISSING:
+                    return found
+            return _wrap(placed, lazy, raw, 0, source)
+    data = parse(raw)
+    if entry is not None:
+        try:
+            main = marshal.dumps(data)
+        except ValueError:  # not marshallable (cannot happen for JSON data): skip the cache
+            return data
+        _write(directory, entry, [header, len(main).to_bytes(8, "little"), main])  # type: ignore[arg-type]
+    return data

@@ -27,14 +27,21 @@ _file_cache_lock = threading.Lock()
 _MISSING = object()
 
 
-def _parse(full: str, compressed: bool) -> Any:
+def _read(full: str, compressed: bool) -> bytes:
     with open(full, "rb") as fh:
         raw = fh.read()
+    if not compressed:
+        return raw
     try:
-        if compressed:
-            raw = gzip.decompress(raw)  # at once, not streamed in 8 KiB pieces: EC2's is 3.9 MB
-        return json.loads(raw)
-    except (ValueError, OSError, EOFError) as exc:  # bad JSON or a bad gzip stream
+        return gzip.decompress(raw)  # at once, not streamed in 8 KiB pieces: EC2's is 3.9 MB
+    except (OSError, EOFError) as exc:  # a bad gzip stream
+        raise DataNotFoundError(data_path=f"{full} (invalid gzip data: {exc})") from exc
+
+
+def _parse(full: str, text: bytes) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
         raise DataNotFoundError(data_path=f"{full} (invalid JSON: {exc})") from exc
 
 
@@ -50,7 +57,7 @@ def load_json_file(path_without_ext: str) -> Any:
             stat = os.stat(full)
         except OSError:
             continue
-        data = _diskcache.load(full, stat, lambda: _parse(full, compressed))
+        data = _diskcache.load(full, stat, lambda: _read(full, compressed), lambda text: _parse(full, text))
         break
     with _file_cache_lock:
         return _file_cache.setdefault(path_without_ext, data)
