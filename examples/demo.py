@@ -143,7 +143,23 @@ def main() -> None:
         found = table.query(KeyConditionExpression=Key("team").eq("core") & Key("name").begins_with("n1"))
         print(f"table {table.name}: 25 items written in batches; names starting n1: {found['Count']}")
 
-        step("7. Errors that say what went wrong")
+        step("7. asyncio: squall.aio, the same calls as coroutines (100 concurrent sends on one client)")
+        import asyncio
+
+        import squall.aio
+
+        async def async_part() -> str:
+            async with squall.aio.Session(region_name="us-east-1").client("sqs") as aio_sqs:
+                url = (await aio_sqs.create_queue(QueueName="demo-async"))["QueueUrl"]
+                await asyncio.gather(*(aio_sqs.send_message(QueueUrl=url, MessageBody=f"m{i}") for i in range(100)))
+                pages = aio_sqs.get_paginator("list_queues").paginate(QueueNamePrefix="demo")
+                names = [u.rsplit("/", 1)[-1] async for page in pages for u in page.get("QueueUrls", [])]
+                attrs = await aio_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+                return f"{attrs['Attributes']['ApproximateNumberOfMessages']} messages in demo-async; queues: {sorted(names)}"
+
+        print(asyncio.run(async_part()))
+
+        step("8. Errors that say what went wrong")
         try:
             sqs.get_queue_url(QueueName="no-such-queue")
         except sqs.exceptions.QueueDoesNotExist as exc:

@@ -15,7 +15,7 @@ __all__ = [
     "EndpointConnectionError", "SSLError", "ConnectionClosedError", "ReadTimeoutError",
     "ConnectTimeoutError", "ProxyConnectionError", "ResponseStreamingError",
     "NoCredentialsError", "NoAuthTokenError", "PartialCredentialsError", "CredentialRetrievalError",
-    "UnknownSignatureVersionError", "UnsupportedSignatureVersionError", "NoRegionError", "ProfileNotFound", "ConfigParseError",
+    "UnknownSignatureVersionError", "UnsupportedSignatureVersionError", "AsyncUnsupportedError", "NoRegionError", "ProfileNotFound", "ConfigParseError",
     "ConfigNotFound", "ParamValidationError", "ValidationError", "InvalidRegionError",
     "UnknownServiceStyle", "PaginationError", "OperationNotPageableError",
     "ChecksumError", "UnseekableStreamError", "WaiterError", "IncompleteReadError",
@@ -178,6 +178,12 @@ class UnsupportedSignatureVersionError(SquallError):
     """A signature the operation uses cannot do what was asked (e.g. presign a bearer call)."""
 
     fmt = "Signature version(s) are not supported: {signature_version}"
+
+
+class AsyncUnsupportedError(SquallError):
+    """Something the blocking client does that squall's asyncio client does not do yet."""
+
+    fmt = "{what} is not available on squall's asyncio client yet; {instead}"
 
 
 class NoRegionError(SquallError):

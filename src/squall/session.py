@@ -85,7 +85,7 @@ class Session:
 
     # -- pickling: rebuilt from its arguments on the other side -----------------------
     def __reduce__(self) -> Any:
-        return _rebuild_session, (self._args,)
+        return _rebuild_session, (self._args, type(self))
 
     def __repr__(self) -> str:
         return f"Session(region_name={self.region_name!r}, profile_name={self.profile_name!r})"
@@ -260,15 +260,19 @@ class Session:
         config: Any = None,
         aws_account_id: str | None = None,
     ) -> Any:
+        return self._client(_SERVICE_NAME_ALIASES.get(service_name, service_name), {
+            "region_name": region_name, "api_version": api_version, "use_ssl": use_ssl,
+            "verify": verify, "endpoint_url": endpoint_url, "aws_access_key_id": aws_access_key_id,
+            "aws_secret_access_key": aws_secret_access_key, "aws_session_token": aws_session_token,
+            "config": config, "aws_account_id": aws_account_id,
+        })
+
+    def _client(self, service_name: str, kwargs: dict[str, Any]) -> Any:
+        """What client() gives for its arguments: here the blocking client (squall.aio's
+        Session answers with its asyncio one)."""
         from .runtime._factory import create_client
 
-        service_name = _SERVICE_NAME_ALIASES.get(service_name, service_name)
-        return create_client(
-            self, service_name, region_name=region_name, api_version=api_version, use_ssl=use_ssl,
-            verify=verify, endpoint_url=endpoint_url, aws_access_key_id=aws_access_key_id,
-            aws_secret_access_key=aws_secret_access_key, aws_session_token=aws_session_token,
-            config=config, aws_account_id=aws_account_id,
-        )
+        return create_client(self, service_name, **kwargs)
 
     def resource(
         self,
@@ -295,8 +299,8 @@ class Session:
         )
 
 
-def _rebuild_session(args: Mapping[str, Any]) -> Session:
-    return Session(**args)
+def _rebuild_session(args: Mapping[str, Any], cls: type[Session] = Session) -> Session:
+    return cls(**args)  # the class: a squall.aio Session comes back as one
 
 
 class _OnceValue:

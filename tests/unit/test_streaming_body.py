@@ -41,3 +41,75 @@ def test_truncated_body_raises() -> None:
     chunked = StreamingBody(io.BytesIO(b"short"), 10)
     with pytest.raises(IncompleteReadError):
         list(chunked.iter_chunks(2))
+
+
+class _AsyncRaw:
+    """What the asyncio transport hands back: ``await read(amt)``, sync ``close()``."""
+
+    is_async = True
+
+    def __init__(self, data: bytes) -> None:
+        self._buffer = io.BytesIO(data)
+        self.closed = False
+
+    async def read(self, amt: int | None = None) -> bytes:
+        return self._buffer.read() if amt is None else self._buffer.read(amt)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _run(coroutine: object) -> object:
+    import asyncio
+
+    return asyncio.run(coroutine)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 1024])
+@pytest.mark.parametrize("keepends", [False, True])
+def test_async_body_iter_lines_matches_botocore(chunk: int, keepends: bool) -> None:
+    from squall.http._streaming import AsyncStreamingBody
+
+    body = StreamingBody(_AsyncRaw(PAYLOAD), len(PAYLOAD))
+    assert isinstance(body, AsyncStreamingBody)
+
+    async def lines() -> list[bytes]:
+        return [line async for line in body.iter_lines(chunk, keepends)]
+
+    assert _run(lines()) == list(BotocoreBody(io.BytesIO(PAYLOAD), len(PAYLOAD)).iter_lines(chunk, keepends))
+
+
+def test_async_body_reads_checks_length_and_closes() -> None:
+    async def scenario() -> None:
+        async with StreamingBody(_AsyncRaw(b"abcdef"), 6) as body:
+            assert await body.read(2) == b"ab" and body.tell() == 2
+            assert [c async for c in body] == [b"cdef"]
+        assert body._raw.closed
+        with pytest.raises(TypeError, match="async for"):
+            list(StreamingBody(_AsyncRaw(b"x"), 1))
+        with pytest.raises(IncompleteReadError, match="5 read, but total bytes expected is 10"):
+            await StreamingBody(_AsyncRaw(b"short"), 10).read()
+
+    _run(scenario())
+
+
+def test_async_checksum_validation_rejects_a_wrong_body() -> None:
+    import base64
+    import zlib
+
+    from squall.exceptions import FlexibleChecksumError
+    from squall.http import HttpResponse
+    from squall.runtime._checksums import validate_response
+
+    good = base64.b64encode(zlib.crc32(b"payload").to_bytes(4, "big")).decode()
+
+    async def read_all(expected: str) -> bytes:
+        response = HttpResponse(status_code=200, headers={"x-amz-checksum-crc32": expected},
+                                stream=_AsyncRaw(b"payload"))
+        checked, algorithm = validate_response(response, ("crc32",))
+        assert algorithm == "crc32" and checked.stream.is_async
+        return await StreamingBody(checked.stream, 7).read()
+
+    assert _run(read_all(good)) == b"payload"
+    with pytest.raises(FlexibleChecksumError):
+        _run(read_all(base64.b64encode(b"\0\0\0\0").decode()))

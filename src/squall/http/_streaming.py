@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 from ..exceptions import IncompleteReadError
 
-__all__ = ["StreamingBody"]
+__all__ = ["StreamingBody", "AsyncStreamingBody"]
 
 DEFAULT_CHUNK_SIZE = 1024
 
@@ -18,6 +18,13 @@ DEFAULT_CHUNK_SIZE = 1024
 class StreamingBody:
     """botocore's StreamingBody API: read, readlines, iteration, iter_lines, iter_chunks,
     close, context manager, tell."""
+
+    def __new__(cls, raw_stream: Any = None, content_length: int | str | None = None) -> "StreamingBody":
+        # The asyncio transport's streams are marked ``is_async``: the protocols build the
+        # body as usual and the asyncio client hands out the awaitable kind.
+        if cls is StreamingBody and getattr(raw_stream, "is_async", False):
+            cls = AsyncStreamingBody
+        return object.__new__(cls)
 
     def __init__(self, raw_stream: Any, content_length: int | str | None) -> None:
         self._raw = raw_stream
@@ -38,7 +45,9 @@ class StreamingBody:
 
     def read(self, amt: int | None = None) -> bytes:
         """Read at most ``amt`` bytes (all when None); an empty result means the end."""
-        chunk = self._raw.read() if amt is None else self._raw.read(amt)
+        return self._account(self._raw.read() if amt is None else self._raw.read(amt), amt)
+
+    def _account(self, chunk: bytes, amt: int | None) -> bytes:
         self._amount_read += len(chunk)
         if amt is None or (not chunk and amt > 0):
             self._verify_length()
@@ -66,10 +75,8 @@ class StreamingBody:
     def iter_lines(self, chunk_size: int = DEFAULT_CHUNK_SIZE, keepends: bool = False) -> Iterator[bytes]:
         pending = b""
         for chunk in self.iter_chunks(chunk_size):
-            lines = (pending + chunk).splitlines(True)
-            for line in lines[:-1]:
-                yield line.splitlines(keepends)[0]
-            pending = lines[-1] if lines else b""
+            lines, pending = _complete_lines(pending + chunk, keepends)
+            yield from lines
         if pending:
             yield pending.splitlines(keepends)[0]
 
@@ -92,3 +99,59 @@ class StreamingBody:
 
     def __repr__(self) -> str:
         return f"<StreamingBody read={self._amount_read} of {self._expected}>"
+
+
+def _complete_lines(data: bytes, keepends: bool) -> tuple[list[bytes], bytes]:
+    """The complete lines in ``data`` and the unfinished rest."""
+    lines = data.splitlines(True)
+    rest = lines.pop() if lines else b""
+    return [line.splitlines(keepends)[0] for line in lines], rest
+
+
+class AsyncStreamingBody(StreamingBody):
+    """The asyncio client's streaming payload: ``await body.read()``, ``async for chunk in
+    body``, ``body.iter_chunks()`` / ``body.iter_lines()`` as async iterators, ``async
+    with body``; ``close()`` and ``tell()`` as in the blocking kind. The length check is
+    the same: a truncated download raises ``IncompleteReadError``."""
+
+    async def read(self, amt: int | None = None) -> bytes:  # type: ignore[override]
+        return self._account(await (self._raw.read() if amt is None else self._raw.read(amt)), amt)
+
+    async def readlines(self) -> list[bytes]:  # type: ignore[override]
+        return (await self.read()).splitlines(True)
+
+    async def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = await self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def __aiter__(self) -> Any:
+        return self.iter_chunks(DEFAULT_CHUNK_SIZE)
+
+    def __iter__(self) -> Any:
+        raise TypeError("an asyncio StreamingBody is read with 'async for' or 'await body.read()'")
+
+    def __next__(self) -> bytes:
+        raise TypeError("an asyncio StreamingBody is read with 'async for' or 'await body.read()'")
+
+    async def iter_chunks(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Any:  # type: ignore[override]
+        while True:
+            chunk = await self.read(chunk_size)
+            if not chunk:
+                break
+            yield chunk
+
+    async def iter_lines(self, chunk_size: int = DEFAULT_CHUNK_SIZE, keepends: bool = False) -> Any:  # type: ignore[override]
+        pending = b""
+        async for chunk in self.iter_chunks(chunk_size):
+            lines, pending = _complete_lines(pending + chunk, keepends)
+            for line in lines:
+                yield line
+        if pending:
+            yield pending.splitlines(keepends)[0]
+
+    async def __aenter__(self) -> "AsyncStreamingBody":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()

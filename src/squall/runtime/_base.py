@@ -136,7 +136,7 @@ def _rebuild_client(session: Any, service_name: str, kwargs: Mapping[str, Any]) 
     return session.client(service_name, **kwargs)
 
 
-_classes: dict[int, tuple[ServiceModel, type[BaseClient]]] = {}
+_classes: dict[tuple[int, type], tuple[ServiceModel, type[BaseClient]]] = {}
 _classes_lock = threading.Lock()
 
 
@@ -162,9 +162,25 @@ def _generate_presigned_post(
     return generate_presigned_post(self, Bucket, Key, Fields, Conditions, ExpiresIn, **kwargs)
 
 
-def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
-    """The client class for a model, created once per process and shared by all Sessions."""
-    key = id(service_model)
+def _async_operation_method(operation_name: str, py_name: str, doc: str) -> Callable[..., Any]:
+    async def api_call(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if args:
+            raise TypeError(f"{py_name}() only accepts keyword arguments.")
+        return await self._make_api_call(operation_name, kwargs)  # type: ignore[no-any-return]
+
+    api_call.__name__ = py_name
+    api_call.__qualname__ = py_name
+    api_call.__doc__ = doc
+    return api_call
+
+
+def client_class_for(service_model: ServiceModel, base: type[BaseClient] | None = None) -> type[BaseClient]:
+    """The client class for a model, created once per process and shared by all Sessions.
+    ``base``: BaseClient (the default) or the asyncio client's base, whose operation
+    methods are coroutines."""
+    base = base or BaseClient
+    is_async = getattr(base, "_IS_ASYNC", False)
+    key = (id(service_model), base)
     found = _classes.get(key)
     if found is not None and found[0] is service_model:
         return found[1]
@@ -177,18 +193,19 @@ def client_class_for(service_model: ServiceModel) -> type[BaseClient]:
         for op_name in service_model.operation_names:
             py_name = xform_name(op_name)
             mapping[py_name] = op_name
-            attrs[py_name] = _operation_method(
+            attrs[py_name] = (_async_operation_method if is_async else _operation_method)(
                 op_name, py_name, f"Calls the {service_model.service_id} {op_name} operation."
             )
         attrs["_PY_TO_OP_NAME"] = mapping
         _apply_surface_quirks(service_model, attrs)
         if service_model.service_name == "s3":  # as botocore: the POST form upload is S3's alone
             attrs["generate_presigned_post"] = _generate_presigned_post
-            from ..s3.inject import CLIENT_METHODS  # upload_file, download_file, copy, ... as boto3
+            if not is_async:  # the managed transfers are blocking; no asyncio version yet
+                from ..s3.inject import CLIENT_METHODS  # upload_file, download_file, copy, ... as boto3
 
-            attrs.update(CLIENT_METHODS)
+                attrs.update(CLIENT_METHODS)
         class_name = (service_model.service_id or service_model.service_name).replace(" ", "")
-        cls = type(class_name, (BaseClient,), attrs)
+        cls = type(class_name, (base,), attrs)
         _classes[key] = (service_model, cls)
         return cls
 

@@ -206,7 +206,9 @@ def _s3_state(kind: str) -> Any:
 def build_client(
     inputs: ClientInputs, *, transport: Any, get_credentials: Callable[[], Any],
     rebuild: tuple[Any, ...] | None, get_auth_token: Callable[[str, str], Any] | None = None,
+    base: type[BaseClient] | None = None,
 ) -> BaseClient:
+    """The client for ``inputs``; ``base`` picks the flavour (BaseClient, or squall.aio's)."""
     model = inputs.service_model
     ruleset = load_ruleset(inputs.service_name, loader=inputs.loader)
     endpoints = EndpointInputs.build(
@@ -265,7 +267,7 @@ def build_client(
         endpoint_source=inputs.endpoint_source,
         explain_inputs=rebuild,
     )
-    cls = client_class_for(model)
+    cls = client_class_for(model, base)
     if inputs.events:  # creating-client-class handlers get this Session's own subclass
         cls = client_class_with_events(inputs.events, cls, model.service_id or inputs.service_name)
     return cls(context=context, meta=meta, transport=transport, get_credentials=get_credentials, rebuild=rebuild,

@@ -270,7 +270,9 @@ class ChecksumValidatingStream:
         self._checked = False
 
     def read(self, amt: int | None = None) -> bytes:
-        chunk = self._raw.read() if amt is None else self._raw.read(amt)
+        return self._account(self._raw.read() if amt is None else self._raw.read(amt), amt)
+
+    def _account(self, chunk: bytes, amt: int | None) -> bytes:
         if chunk:
             self._checksum.update(chunk)
         if amt is None or (not chunk and amt > 0):
@@ -294,6 +296,15 @@ class ChecksumValidatingStream:
         return getattr(self._raw, name)
 
 
+class AsyncChecksumValidatingStream(ChecksumValidatingStream):
+    """The same over the asyncio transport's stream (``is_async``): ``await read()``."""
+
+    is_async = True
+
+    async def read(self, amt: int | None = None) -> bytes:  # type: ignore[override]
+        return self._account(await (self._raw.read() if amt is None else self._raw.read(amt)), amt)
+
+
 def validate_response(response: HttpResponse, algorithms: tuple[str, ...]) -> tuple[HttpResponse, str | None]:
     """The response, its stream (if it has one) wrapped to validate as it is read;
     raises on a mismatch of a whole body. Also returns the algorithm validated (None:
@@ -304,7 +315,9 @@ def validate_response(response: HttpResponse, algorithms: tuple[str, ...]) -> tu
         if expected is None or "-" in expected:
             continue
         if response.stream is not None:
-            return replace(response, stream=ChecksumValidatingStream(response.stream, algorithm, expected)), algorithm
+            wrapper = AsyncChecksumValidatingStream if getattr(response.stream, "is_async", False) \
+                else ChecksumValidatingStream
+            return replace(response, stream=wrapper(response.stream, algorithm, expected)), algorithm
         checksum = new_checksum(algorithm)
         checksum.update(response.body)
         if checksum.digest() != _expected_digest(expected):

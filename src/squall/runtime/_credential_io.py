@@ -86,18 +86,9 @@ class SyncCredentialIO:
 
     # -- the loop ----------------------------------------------------------------------
     def run(self, flow: Generator[Any, Any, T]) -> T:
-        result: Any = None
-        error: BaseException | None = None
-        while True:
-            try:
-                effect = flow.throw(error) if error is not None else flow.send(result)
-            except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
-            result, error = None, None
-            try:
-                result = self.perform(effect)
-            except Exception as exc:  # handed to the flow, which decides
-                error = exc
+        from ._sync import run_flow
+
+        return run_flow(flow, self.perform)
 
     def now(self) -> datetime:
         return self.clock()

@@ -114,11 +114,18 @@ def create_client(
     session: "Session", service_name: str, *, region_name: str | None, api_version: str | None,
     use_ssl: bool | None, verify: bool | str | None, endpoint_url: str | None,
     aws_access_key_id: str | None, aws_secret_access_key: str | None, aws_session_token: str | None,
-    config: Any, aws_account_id: str | None,
+    config: Any, aws_account_id: str | None, base: Any = None,
 ) -> Any:
+    """A client of ``session``'s; ``base`` None gives the blocking client, squall.aio's
+    base class the asyncio one (same inputs, its transport and coroutine methods)."""
     from ..config import Config
     from ..config.endpoint_url import resolve_endpoint_url
-    from ..http import Urllib3Transport
+
+    transport_class: Any
+    if base is None:
+        from ..http import Urllib3Transport as transport_class
+    else:
+        from ..http._aiohttp import AiohttpTransport as transport_class
 
     rebuild_kwargs = {
         "region_name": region_name, "api_version": api_version, "use_ssl": use_ssl, "verify": verify,
@@ -196,7 +203,7 @@ def create_client(
     unsigned = is_unsigned(signature_version)
     if verify is None:
         verify = get("ca_bundle") or True
-    transport = Urllib3Transport(
+    transport = transport_class(
         max_pool_connections=getattr(config, "max_pool_connections", 10) or 10,
         connect_timeout=effective_connect_timeout(given_config, (get("connect_timeout"), ""))[0],
         read_timeout=getattr(config, "read_timeout", 60),
@@ -241,4 +248,5 @@ def create_client(
         return session._token_resolver().require(signing_name, needed_by)
 
     return build_client(inputs, transport=transport, get_credentials=get_credentials,
-                        rebuild=(session, service_name, rebuild_kwargs), get_auth_token=get_auth_token)
+                        rebuild=(session, service_name, rebuild_kwargs), get_auth_token=get_auth_token,
+                        base=base)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import time
 from .._dataclass import replace  # the stdlib's, without importing it
-from typing import Any, Callable, Generator
+from typing import Any, Callable, Generator, TypeVar
 
 from ._effects import GetAuthToken, GetCredentials, Send, Sleep
 
-__all__ = ["run_sync"]
+__all__ = ["run_sync", "run_flow", "auth_token"]
+
+T = TypeVar("T")
 
 
 def _read_error_body(response: Any) -> Any:
@@ -19,6 +21,26 @@ def _read_error_body(response: Any) -> Any:
     return replace(response, body=body, stream=None)
 
 
+def run_flow(flow: Generator[Any, Any, T], perform: Callable[[Any], Any]) -> T:
+    """Drive ``flow`` to its result: each effect it yields is answered with
+    ``perform(effect)``, or the exception that raised is thrown into the flow (which
+    decides: retry, or let it propagate)."""
+    result: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            effect = flow.throw(error) if error is not None else flow.send(result)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        result, error = None, None
+        try:
+            result = perform(effect)
+        except StopIteration:
+            raise  # thrown into the flow it would turn into RuntimeError (PEP 479)
+        except Exception as exc:  # handed to the flow
+            error = exc
+
+
 def run_sync(
     flow: Generator[Any, Any, Any],
     *,
@@ -27,30 +49,30 @@ def run_sync(
     sleep: Callable[[float], None] = time.sleep,
     get_auth_token: Callable[[str, str], Any] | None = None,
 ) -> Any:
-    result: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            effect = flow.throw(error) if error is not None else flow.send(result)
-        except StopIteration as stop:
-            return stop.value
-        result, error = None, None
-        try:
-            if isinstance(effect, Send):
-                result = send(effect.request, stream=effect.stream)
-                if effect.stream and result.status_code >= 300 and result.stream is not None:
-                    result = _read_error_body(result)
-            elif isinstance(effect, GetCredentials):
-                result = get_credentials()
-            elif isinstance(effect, Sleep):
-                sleep(effect.seconds)
-            elif isinstance(effect, GetAuthToken):
-                if get_auth_token is None:
-                    from ..exceptions import NoAuthTokenError
+    """Run a call flow with blocking I/O."""
 
-                    raise NoAuthTokenError(needed_by=effect.needed_by)
-                result = get_auth_token(effect.signing_name, effect.needed_by)
-            else:  # pragma: no cover - a flow bug
-                raise TypeError(f"unknown effect {effect!r}")
-        except Exception as exc:  # handed to the flow, which decides (retry or raise)
-            error = exc
+    def perform(effect: Any) -> Any:
+        if isinstance(effect, Send):
+            result = send(effect.request, stream=effect.stream)
+            if effect.stream and result.status_code >= 300 and result.stream is not None:
+                result = _read_error_body(result)
+            return result
+        if isinstance(effect, GetCredentials):
+            return get_credentials()
+        if isinstance(effect, Sleep):
+            sleep(effect.seconds)
+            return None
+        if isinstance(effect, GetAuthToken):
+            return auth_token(get_auth_token, effect)
+        raise TypeError(f"unknown effect {effect!r}")  # pragma: no cover - a flow bug
+
+    return run_flow(flow, perform)
+
+
+def auth_token(get_auth_token: Callable[[str, str], Any] | None, effect: GetAuthToken) -> Any:
+    """The bearer token a GetAuthToken effect asks for (NoAuthTokenError without a source)."""
+    if get_auth_token is None:
+        from ..exceptions import NoAuthTokenError
+
+        raise NoAuthTokenError(needed_by=effect.needed_by)
+    return get_auth_token(effect.signing_name, effect.needed_by)

@@ -272,17 +272,23 @@ class PageIterator:
         """All pages merged: result keys concatenated (lists) or summed (numbers, strings)."""
         complete: dict[str, Any] = {}
         for page in self:
-            for expression in self.result_keys:
-                value = expression.search(page)
-                if value is None:
-                    continue
-                existing = expression.search(complete)
-                if existing is None:
-                    set_value_from_jmespath(complete, expression.expression, value)
-                elif isinstance(value, list):
-                    existing.extend(value)
-                elif isinstance(value, (int, float, str)):
-                    set_value_from_jmespath(complete, expression.expression, existing + value)
+            self._merge_page(complete, page)
+        return self._finish(complete)
+
+    def _merge_page(self, complete: dict[str, Any], page: Mapping[str, Any]) -> None:
+        for expression in self.result_keys:
+            value = expression.search(page)
+            if value is None:
+                continue
+            existing = expression.search(complete)
+            if existing is None:
+                set_value_from_jmespath(complete, expression.expression, value)
+            elif isinstance(value, list):
+                existing.extend(value)
+            elif isinstance(value, (int, float, str)):
+                set_value_from_jmespath(complete, expression.expression, existing + value)
+
+    def _finish(self, complete: dict[str, Any]) -> dict[str, Any]:
         _merge_dicts(complete, self.non_aggregate_part)
         if self.resume_token is not None:
             complete["NextToken"] = self.resume_token
@@ -500,9 +506,9 @@ def service_module_name(metadata: Mapping[str, Any], service_name: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _paginator_class(class_name: str) -> type[Paginator]:
+def _paginator_class(class_name: str, base: type[Paginator]) -> type[Paginator]:
     # botocore names the class after the service and operation (``S3.Paginator.ListObjectsV2``).
-    return type(class_name, (Paginator,), {"__module__": "squall.runtime.paginate"})
+    return type(class_name, (base,), {"__module__": base.__module__})
 
 
 def _model_for_client(client: Any) -> PaginatorModel:
@@ -516,13 +522,14 @@ def can_paginate(client: Any, operation_name: str) -> bool:
     return client._PY_TO_OP_NAME[operation_name] in _model_for_client(client)
 
 
-def get_paginator(client: Any, operation_name: str) -> Paginator:
+def get_paginator(client: Any, operation_name: str, *, base: type[Paginator] = Paginator) -> Paginator:
+    """The paginator for ``operation_name``; ``base``: Paginator, or the asyncio one."""
     if not can_paginate(client, operation_name):
         raise OperationNotPageableError(operation_name=operation_name)
     actual = client._PY_TO_OP_NAME[operation_name]
     service_model = client.meta.service_model
     config = _model_for_client(client).get_paginator(actual)
     cls = _paginator_class(
-        f"{service_module_name(service_model.metadata, service_model.service_name)}.Paginator.{actual}"
+        f"{service_module_name(service_model.metadata, service_model.service_name)}.Paginator.{actual}", base
     )
     return cls(getattr(client, operation_name), config, service_model.operation_model(actual))

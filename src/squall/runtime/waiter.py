@@ -248,18 +248,15 @@ class Waiter:
         return result
 
     def wait(self, **kwargs: Any) -> None:
-        flow = wait_flow(self.name, self.config, kwargs)
-        answer: Any = None
-        while True:
-            try:
-                effect = flow.send(answer)
-            except StopIteration:
-                return
-            if isinstance(effect, Call):
-                answer = self._call(effect.params)
-            else:
-                answer = None
-                self._sleep(effect.seconds)
+        from ._sync import run_flow
+
+        run_flow(wait_flow(self.name, self.config, kwargs), self._perform)
+
+    def _perform(self, effect: Call | Sleep) -> Any:
+        if isinstance(effect, Call):
+            return self._call(effect.params)
+        self._sleep(effect.seconds)
+        return None
 
 
 # -- client glue ------------------------------------------------------------------------
@@ -287,13 +284,15 @@ def waiter_names(client: Any) -> list[str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _waiter_class(class_name: str) -> type[Waiter]:
+def _waiter_class(class_name: str, base: type[Waiter]) -> type[Waiter]:
     # botocore names the class after the service and waiter (``DynamoDB.Waiter.TableExists``).
-    return type(class_name, (Waiter,), {"__module__": "squall.runtime.waiter"})
+    return type(class_name, (base,), {"__module__": base.__module__})
 
 
-def get_waiter(client: Any, waiter_name: str, *, sleep: Callable[[float], None] | None = None) -> Waiter:
-    """The waiter ``waiter_name`` (snake_case) of the client's service."""
+def get_waiter(client: Any, waiter_name: str, *, sleep: Callable[[float], None] | None = None,
+               base: type[Waiter] | None = None) -> Waiter:
+    """The waiter ``waiter_name`` (snake_case) of the client's service; ``base``: Waiter,
+    or the asyncio one."""
     model = _model_for_client(client)
     mapping = {xform_name(name): name for name in model.waiter_names} if model else {}
     if model is None or waiter_name not in mapping:
@@ -301,5 +300,6 @@ def get_waiter(client: Any, waiter_name: str, *, sleep: Callable[[float], None] 
     name = mapping[waiter_name]
     config = model.get_waiter(name)
     service_model = client.meta.service_model
-    cls = _waiter_class(f"{service_module_name(service_model.metadata, service_model.service_name)}.Waiter.{name}")
+    cls = _waiter_class(f"{service_module_name(service_model.metadata, service_model.service_name)}.Waiter.{name}",
+                        base or Waiter)
     return cls(name, config, getattr(client, xform_name(config.operation)), sleep=sleep)

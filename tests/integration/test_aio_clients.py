@@ -1,0 +1,240 @@
+"""squall.aio against moto's server and loopback fault servers: the asyncio client runs
+the blocking client's flows, so its results must equal the blocking client's, call for
+call (which are themselves compared with boto3's elsewhere)."""
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any, Awaitable, Callable
+
+import pytest
+
+import squall
+import squall.aio
+from squall import exceptions as errors
+from squall.config import Config
+
+from _fault_server import FaultServer, json_error, ok
+from _oracle import mask, reset
+
+pytest.importorskip("aiohttp")
+
+
+async def arecord(steps: list[tuple[str, Any]], name: str, call: Callable[[], Awaitable[Any]]) -> Any:
+    """The asyncio twin of _oracle.record: keep the result, or the error's class and response."""
+    try:
+        result = await call()
+    except Exception as exc:
+        steps.append((name, {"error": type(exc).__name__, "response": mask(getattr(exc, "response", None))}))
+        return None
+    steps.append((name, mask(result)))
+    return result
+
+
+def record(steps: list[tuple[str, Any]], name: str, call: Callable[[], Any]) -> Any:
+    async def wrapped() -> Any:
+        return call()
+
+    return asyncio.run(arecord(steps, name, wrapped))
+
+
+SQS_STEPS: list[tuple[str, Callable[[Any, dict[str, Any]], Any]]] = [
+    ("create", lambda c, s: c.create_queue(QueueName="orders", Attributes={"VisibilityTimeout": "5"})),
+    ("url", lambda c, s: c.get_queue_url(QueueName="orders")),
+    ("send", lambda c, s: c.send_message(QueueUrl=s["url"], MessageBody="one", MessageAttributes={
+        "b": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}})),
+    ("batch", lambda c, s: c.send_message_batch(QueueUrl=s["url"], Entries=[
+        {"Id": str(i), "MessageBody": f"m{i}"} for i in range(3)])),
+    ("attrs", lambda c, s: c.get_queue_attributes(QueueUrl=s["url"], AttributeNames=["VisibilityTimeout"])),
+    ("missing", lambda c, s: c.get_queue_url(QueueName="nope")),
+    ("bad_param", lambda c, s: c.send_message(QueueUrl=s["url"])),
+    ("delete", lambda c, s: c.delete_queue(QueueUrl=s["url"])),
+]
+
+
+def test_sqs_results_equal_the_blocking_clients(moto_env: str) -> None:
+    blocking: list[tuple[str, Any]] = []
+    client = squall.session.Session().client("sqs")
+    state: dict[str, Any] = {}
+    for name, step in SQS_STEPS:
+        result = record(blocking, name, lambda: step(client, state))
+        if name == "url":
+            state["url"] = result["QueueUrl"]
+    reset(moto_env)
+
+    async def run() -> list[tuple[str, Any]]:
+        steps: list[tuple[str, Any]] = []
+        async with squall.aio.Session().client("sqs") as sqs:
+            state: dict[str, Any] = {}
+            for name, step in SQS_STEPS:
+                result = await arecord(steps, name, lambda: step(sqs, state))
+                if name == "url":
+                    state["url"] = result["QueueUrl"]
+        return steps
+
+    asynchronous = asyncio.run(run())
+    assert asynchronous == blocking
+    assert dict(asynchronous)["missing"]["error"] == "QueueDoesNotExist"
+    assert dict(asynchronous)["bad_param"]["error"] == "ParamValidationError"
+
+
+def test_modelled_errors_concurrency_and_close(moto_env: str) -> None:
+    async def run() -> None:
+        session = squall.aio.Session()
+        sqs = await session.client("sqs")
+        assert isinstance(sqs, squall.aio.AioBaseClient)
+        with pytest.raises(sqs.exceptions.QueueDoesNotExist):
+            await sqs.get_queue_url(QueueName="nope")
+        url = (await sqs.create_queue(QueueName="many"))["QueueUrl"]
+        sent = await asyncio.gather(*(sqs.send_message(QueueUrl=url, MessageBody=f"m{i}") for i in range(100)))
+        assert len({r["MessageId"] for r in sent}) == 100
+        attrs = await sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+        assert attrs["Attributes"]["ApproximateNumberOfMessages"] == "100"
+        with pytest.raises(TypeError, match="keyword arguments"):
+            await sqs.list_queues("positional")
+        await sqs.close()
+
+    asyncio.run(run())
+
+
+def test_dynamodb_paginator_waiter_and_conditional_failure(moto_env: str) -> None:
+    async def run() -> None:
+        async with squall.aio.Session().client("dynamodb") as ddb:
+            await ddb.create_table(
+                TableName="t", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST")
+            await ddb.get_waiter("table_exists").wait(TableName="t", WaiterConfig={"Delay": 0.01})
+            await asyncio.gather(*(ddb.put_item(TableName="t", Item={"pk": {"S": f"k{i:02}"}, "n": {"N": str(i)}})
+                                   for i in range(25)))
+            with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
+                await ddb.put_item(TableName="t", Item={"pk": {"S": "k01"}}, ConditionExpression="attribute_not_exists(pk)")
+            paginator = ddb.get_paginator("scan")
+            pages = [page async for page in paginator.paginate(TableName="t", PaginationConfig={"PageSize": 7})]
+            assert [page["Count"] for page in pages] == [7, 7, 7, 4]
+            full = await paginator.paginate(TableName="t", PaginationConfig={"MaxItems": 10, "PageSize": 4}).build_full_result()
+            assert len(full["Items"]) == 10 and "NextToken" in full
+            keys = [k async for k in paginator.paginate(TableName="t").search("Items[].pk.S")]
+            assert sorted(keys) == [f"k{i:02}" for i in range(25)]
+            with pytest.raises(TypeError, match="async for"):
+                list(paginator.paginate(TableName="t"))
+
+    asyncio.run(run())
+
+
+def test_s3_streaming_body_paging_and_waiters(moto_env: str) -> None:
+    body = b"".join(b"line %d\n" % i for i in range(2000))
+
+    async def run() -> None:
+        async with squall.aio.Session().client("s3") as s3:
+            await s3.create_bucket(Bucket="aio-bucket")
+            await s3.get_waiter("bucket_exists").wait(Bucket="aio-bucket")
+            await s3.put_object(Bucket="aio-bucket", Key="big.txt", Body=body)
+            got = await s3.get_object(Bucket="aio-bucket", Key="big.txt")
+            assert isinstance(got["Body"], squall.http._streaming.AsyncStreamingBody)
+            assert await got["Body"].read() == body
+            got = await s3.get_object(Bucket="aio-bucket", Key="big.txt")
+            chunks = [chunk async for chunk in got["Body"].iter_chunks(1000)]
+            assert b"".join(chunks) == body and max(map(len, chunks)) == 1000
+            got = await s3.get_object(Bucket="aio-bucket", Key="big.txt")
+            async with got["Body"] as stream:
+                lines = [line async for line in stream.iter_lines()]
+            assert lines[0] == b"line 0" and len(lines) == 2000
+            got = await s3.get_object(Bucket="aio-bucket", Key="big.txt", Range="bytes=0-5")
+            assert await got["Body"].read() == b"line 0"
+            for i in range(23):
+                await s3.put_object(Bucket="aio-bucket", Key=f"k/{i:02}", Body=b"x")
+            listed = [o["Key"] async for page in s3.get_paginator("list_objects_v2").paginate(
+                Bucket="aio-bucket", Prefix="k/", PaginationConfig={"PageSize": 5}) for o in page["Contents"]]
+            assert listed == [f"k/{i:02}" for i in range(23)]
+            with pytest.raises(errors.ClientError) as missing:
+                await s3.head_object(Bucket="aio-bucket", Key="nope")
+            assert missing.value.response["Error"]["Code"] == "404"
+            with pytest.raises(errors.WaiterError):
+                await s3.get_waiter("object_exists").wait(Bucket="aio-bucket", Key="nope",
+                                                          WaiterConfig={"Delay": 0, "MaxAttempts": 2})
+            url = s3.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "big.txt"})
+            assert "X-Amz-Signature=" in url
+            assert not hasattr(s3, "upload_file")  # the blocking transfer manager is not offered
+
+    asyncio.run(run())
+
+
+def test_retries_sleep_on_the_loop_and_credentials_resolve_off_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    (tmp_path / "credentials").write_text("[default]\naws_access_key_id = AKID\naws_secret_access_key = secret\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    script = [json_error("InternalFailure", status=500), json_error("ThrottlingException"), ok({"TableNames": ["a"]})]
+    with FaultServer(script) as server:
+        async def run() -> tuple[Any, list[float], list[int]]:
+            session = squall.aio.Session(region_name="us-east-1")
+            slept: list[float] = []
+            loop_thread = threading.get_ident()
+            resolved_on: list[int] = []
+            original = session._resolve_credentials
+
+            def resolve() -> Any:
+                resolved_on.append(threading.get_ident())
+                return original()
+
+            monkeypatch.setattr(session, "_resolve_credentials", resolve)
+            async with session.client("dynamodb", endpoint_url=server.url,
+                                      config=Config(retries={"mode": "standard"})) as ddb:
+                async def fake_sleep(seconds: float) -> None:
+                    slept.append(seconds)
+
+                ddb._async_sleep = fake_sleep
+                result = await ddb.list_tables()
+                second = await ddb.list_tables()  # credentials now come without a thread hop
+            assert resolved_on and all(t != loop_thread for t in resolved_on)
+            return (result, second), slept, resolved_on
+
+        (result, second), slept, _ = asyncio.run(run())
+    assert result["TableNames"] == ["a"] and result["ResponseMetadata"]["RetryAttempts"] == 2
+    assert len(slept) == 2 and all(0 <= s <= 20 for s in slept)
+    assert len(server.received) == 4
+    assert all(r.headers.get("authorization", "").startswith("AWS4-HMAC-SHA256 Credential=AKID/")
+               for r in server.received)
+
+
+def test_what_the_asyncio_client_does_not_do_yet_says_so(moto_env: str) -> None:
+    async def run() -> None:
+        session = squall.aio.Session()
+        with pytest.raises(errors.AsyncUnsupportedError, match="resource"):
+            session.resource("s3")
+        async with session.client("s3") as s3:
+            with pytest.raises(errors.AsyncUnsupportedError, match="SelectObjectContent"):
+                await s3.select_object_content(Bucket="aio-bucket", Key="k", Expression="select 1",
+                                               ExpressionType="SQL", InputSerialization={},
+                                               OutputSerialization={})
+            with pytest.raises(TypeError, match="async with"):
+                with s3:
+                    pass
+            with pytest.raises(TypeError, match="pickle"):
+                import pickle
+
+                pickle.dumps(s3)
+
+    asyncio.run(run())
+
+
+def test_stubber_works_on_an_asyncio_client() -> None:
+    from squall.stub import Stubber
+
+    async def run() -> None:
+        async with squall.aio.Session(region_name="us-east-1", aws_access_key_id="k",
+                                      aws_secret_access_key="s").client("sqs") as sqs:
+            with Stubber(sqs) as stub:
+                stub.add_response("list_queues", {"QueueUrls": ["u"]})
+                assert (await sqs.list_queues())["QueueUrls"] == ["u"]
+
+    asyncio.run(run())
+
+
+def test_an_asyncio_session_pickles_as_one() -> None:
+    import pickle
+
+    session = squall.aio.Session(region_name="eu-west-1", aws_access_key_id="k", aws_secret_access_key="s")
+    again = pickle.loads(pickle.dumps(session))
+    assert type(again) is squall.aio.Session and again.region_name == "eu-west-1"
+    blocking = pickle.loads(pickle.dumps(squall.session.Session(region_name="eu-west-1")))
+    assert type(blocking) is squall.session.Session
