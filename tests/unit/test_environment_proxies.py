@@ -1,5 +1,5 @@
 """The transport's proxy settings from the environment equal urllib's, read without
-decoding every variable (squall.http._urllib3._system_proxies)."""
+decoding every variable (squall.http._proxies.system_proxies)."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from squall.http._urllib3 import _system_proxies
+from squall.http._proxies import system_proxies as _system_proxies
 
 CASES = [
     {},

@@ -26,10 +26,8 @@ from urllib.parse import urlsplit
 
 from .. import exceptions as errors
 from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
-from ._urllib3 import (
-    _NO_LENGTH_METHODS, _body_length, _default_ca_bundle, _fix_proxy_url, _iter_body,
-    _proxy_auth_headers, _system_proxies, _truthy, mask_proxy_url,
-)
+from ._proxies import Proxies, fix_proxy_url, mask_proxy_url, proxy_auth_headers
+from ._urllib3 import _NO_LENGTH_METHODS, _body_length, _default_ca_bundle, _iter_body, _truthy
 from ._values import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
@@ -202,32 +200,19 @@ class AiohttpTransport:
         self._verify = verify
         self._client_cert = client_cert
         self._tcp_keepalive = tcp_keepalive
-        if proxies is None:
-            # Snapshot now, as Urllib3Transport does; NO_PROXY stays in it under "no".
-            self._proxies = {k: v for k, v in _system_proxies().items() if v}
-            self._from_env = True
-        else:
-            self._proxies = dict(proxies)
-            self._from_env = False
+        self._proxies = Proxies(proxies)  # read now (a worker thread), not on the event loop
         self._check_proxies_config(dict(proxies_config or {}))
-        self._bypass: Callable[[str, Mapping[str, str]], bool] | None = None
-        if self._from_env and self._proxies:
-            import urllib.request  # here, not on the event loop (~20 ms)
-
-            # Not in typeshed: does the snapshot's NO_PROXY match a host?
-            self._bypass = getattr(urllib.request, "proxy_bypass_environment")
         # Guards the sessions map: loops in different threads may share a transport.
         self._lock = threading.Lock()
         self._sessions: dict[asyncio.AbstractEventLoop, _LoopSession] = {}
         self._ssl: ssl.SSLContext | None = None
 
     def __repr__(self) -> str:
-        proxies = {k: mask_proxy_url(v) for k, v in self._proxies.items() if k != "no"}
-        return f"<AiohttpTransport verify={self._verify!r} proxies={proxies!r}>"
+        return f"<AiohttpTransport verify={self._verify!r} proxies={self._proxies.masked()!r}>"
 
     def _check_proxies_config(self, config: dict[str, Any]) -> None:
-        https_proxies = [url for scheme, url in self._proxies.items()
-                         if scheme != "no" and _fix_proxy_url(url).startswith("https:")]
+        https_proxies = [url for scheme, url in self._proxies.by_scheme.items()
+                         if scheme != "no" and fix_proxy_url(url).startswith("https:")]
         if not https_proxies:
             return  # these options only concern HTTPS proxies (urllib3 ignores them too)
         unsupported = [name for name in ("proxy_ca_bundle", "proxy_client_cert")
@@ -244,13 +229,7 @@ class AiohttpTransport:
 
     def proxy_url_for(self, url: str) -> str | None:
         """The proxy this transport uses for ``url``, or None (Urllib3Transport's rule)."""
-        if not self._proxies:
-            return None
-        parts = urlsplit(url)
-        if self._bypass is not None and self._bypass(parts.netloc, self._proxies):
-            return None
-        proxy = self._proxies.get(parts.scheme)
-        return _fix_proxy_url(proxy) if proxy else None
+        return self._proxies.for_url(url)
 
     # -- sessions --------------------------------------------------------------------
 
@@ -375,7 +354,7 @@ class AiohttpTransport:
                 raise errors.SSLError(endpoint_url=url, error=e) from e
         lib = _lib()
         if proxy_url is not None:
-            auth = _proxy_auth_headers(proxy_url)
+            auth = proxy_auth_headers(proxy_url)
             kwargs["proxy"] = lib.URL(proxy_url).with_user(None)
             if url[:6].lower() == "https:":
                 kwargs["proxy_headers"] = auth  # sent with CONNECT, not to the origin

@@ -13,14 +13,14 @@ fresh ones on first use.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from functools import cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from .. import exceptions as errors
+from ._proxies import Proxies, mask_proxy_url, proxy_auth_headers
 from ._values import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
@@ -45,7 +45,6 @@ def _lib() -> SimpleNamespace:
     """
     import socket
     import ssl
-    import urllib.request
 
     from urllib3 import PoolManager, Timeout
     from urllib3 import exceptions as u3
@@ -57,80 +56,13 @@ def _lib() -> SimpleNamespace:
         socket=socket, ssl=ssl, u3=u3, PoolManager=PoolManager, Timeout=Timeout,
         HTTPConnection=HTTPConnection, proxy_from_url=proxy_from_url,
         create_urllib3_context=create_urllib3_context,
-        # Pure helper missing from typeshed: does NO_PROXY (in the snapshot) match a host?
-        proxy_bypass=getattr(urllib.request, "proxy_bypass_environment"),
         # urllib3 2 sends bodies in 16 KiB blocks by default; botocore measured 128 KiB
         # as much faster for large uploads.
         blocksize=128 * 1024 if "key_blocksize" in getattr(PoolKey, "_fields", ()) else None,
     )
 
 
-def _environment_proxies(environ: Mapping[str, str]) -> dict[str, str]:
-    """``urllib.request.getproxies_environment()`` over ``environ`` (the same rules:
-    lower-case names win, ``HTTP_PROXY`` is ignored under CGI), without importing
-    urllib.request and with it http.client and email."""
-    proxies: dict[str, str] = {}
-    for name, value in environ.items():
-        name = name.lower()
-        if value and name[-6:] == "_proxy":
-            proxies[name[:-6]] = value
-    if "REQUEST_METHOD" in environ:
-        proxies.pop("http", None)
-    for name, value in environ.items():
-        if name[-6:] == "_proxy":
-            name = name.lower()
-            if value:
-                proxies[name[:-6]] = value
-            else:
-                proxies.pop(name[:-6], None)
-    return proxies
-
-
-def _system_proxies() -> dict[str, str]:
-    if sys.platform in ("darwin", "win32"):  # also consults the OS proxy settings
-        import urllib.request
-
-        return dict(urllib.request.getproxies())
-    # On POSIX os.environ keeps its bytes in ``_data``; reading the few *_proxy names
-    # from it skips decoding every variable, which was most of a later client's cost.
-    raw = getattr(os.environ, "_data", None)
-    if not isinstance(raw, dict) or not isinstance(next(iter(raw), b""), bytes):
-        return _environment_proxies(os.environ)
-    wanted = {os.fsdecode(k): os.fsdecode(v) for k, v in raw.items() if k[-6:].lower() == b"_proxy"}
-    if b"REQUEST_METHOD" in raw:
-        wanted["REQUEST_METHOD"] = os.fsdecode(raw[b"REQUEST_METHOD"])
-    return _environment_proxies(wanted)
-
-
 _NO_LENGTH_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def mask_proxy_url(proxy_url: str) -> str:
-    """``proxy_url`` with any user name and password replaced by ``***``."""
-    parts = urlsplit(proxy_url)
-    if parts.username:
-        proxy_url = proxy_url.replace(parts.username, "***", 1)
-    if parts.password:
-        proxy_url = proxy_url.replace(parts.password, "***", 1)
-    return proxy_url
-
-
-def _fix_proxy_url(proxy_url: str) -> str:
-    if proxy_url.startswith(("http:", "https:")):
-        return proxy_url
-    if proxy_url.startswith("//"):
-        return "http:" + proxy_url
-    return "http://" + proxy_url
-
-
-def _proxy_auth_headers(proxy_url: str) -> dict[str, str]:
-    import base64
-
-    parts = urlsplit(proxy_url)
-    if parts.username and parts.password:
-        raw = f"{unquote(parts.username)}:{unquote(parts.password)}".encode("utf-8")
-        return {"Proxy-Authorization": "Basic " + base64.b64encode(raw).decode("ascii")}
-    return {}
 
 
 def _default_ca_bundle() -> str | None:
@@ -242,14 +174,7 @@ class Urllib3Transport:
         self._client_cert = client_cert
         self._proxies_config: dict[str, Any] = dict(proxies_config or {})
         self._tcp_keepalive = tcp_keepalive
-        if proxies is None:
-            # Snapshot now (botocore reads them when the client is made); NO_PROXY is
-            # kept in the snapshot under "no" and applied per request URL.
-            self._proxies = {k: v for k, v in _system_proxies().items() if v}
-            self._from_env = True
-        else:
-            self._proxies = dict(proxies)
-            self._from_env = False
+        self._proxies = Proxies(proxies)  # the environment's are read now, as botocore does
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._manager: PoolManager | None = None
@@ -262,8 +187,7 @@ class Urllib3Transport:
         self._h1_context: ssl.SSLContext | None = None
 
     def __repr__(self) -> str:
-        proxies = {k: mask_proxy_url(v) for k, v in self._proxies.items() if k != "no"}
-        return f"<Urllib3Transport verify={self._verify!r} proxies={proxies!r}>"
+        return f"<Urllib3Transport verify={self._verify!r} proxies={self._proxies.masked()!r}>"
 
     # -- pools ---------------------------------------------------------------------
 
@@ -354,7 +278,7 @@ class Urllib3Transport:
             found = self._proxy_managers.get(proxy_url)
             if found is None:
                 kwargs = self._pool_kwargs()
-                kwargs["proxy_headers"] = _proxy_auth_headers(proxy_url)
+                kwargs["proxy_headers"] = proxy_auth_headers(proxy_url)
                 proxy_context = self._proxy_ssl_context(proxy_url)
                 if proxy_context is not None:
                     kwargs["proxy_ssl_context"] = proxy_context
@@ -387,13 +311,7 @@ class Urllib3Transport:
 
     def proxy_url_for(self, url: str) -> str | None:
         """The proxy this transport uses for ``url``, or None."""
-        if not self._proxies:
-            return None
-        parts = urlsplit(url)
-        if self._from_env and _lib().proxy_bypass(parts.netloc, self._proxies):
-            return None
-        proxy = self._proxies.get(parts.scheme)
-        return _fix_proxy_url(proxy) if proxy else None
+        return self._proxies.for_url(url)
 
     def _request_target(self, url: str, proxy_url: str | None) -> str:
         parts = urlsplit(url)
