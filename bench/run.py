@@ -189,8 +189,9 @@ def _fmt(value: float, kind: str, unit: str) -> str:
     return f"{value * scale:,.2f} {unit}" if value * scale < 10 else f"{value * scale:,.1f} {unit}"
 
 
-def table(rows: list[Row]) -> str:
-    lines = ["| measure | boto3 | squall | boto3 / squall |", "|---|---:|---:|---:|"]
+def table(rows: list[Row], other: str = "boto3") -> str:
+    """Markdown; ``other`` names the library squall is measured against (Row.boto3)."""
+    lines = [f"| measure | {other} | squall | {other} / squall |", "|---|---:|---:|---:|"]
     for row in rows:
         unit = "ms" if max(row.boto3, row.squall) >= 1e-3 else "µs"
         lines.append(
