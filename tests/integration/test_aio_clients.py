@@ -238,3 +238,68 @@ def test_an_asyncio_session_pickles_as_one() -> None:
     assert type(again) is squall.aio.Session and again.region_name == "eu-west-1"
     blocking = pickle.loads(pickle.dumps(squall.session.Session(region_name="eu-west-1")))
     assert type(blocking) is squall.session.Session
+
+
+def test_bearer_token_calls_are_the_blocking_clients_wire_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bedrock with an API key: the asyncio client sends what the blocking one sends
+    (itself compared with botocore's in test_bearer_auth)."""
+    from test_bearer_auth import CONVERSE, KEYS, ApiServer, squall_call
+
+    for name, value in KEYS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key-123")
+    with ApiServer() as api:
+        blocking = squall_call(api, "bedrock-runtime", "converse", CONVERSE)
+
+        async def run() -> Any:
+            async with squall.aio.Session().client("bedrock-runtime", region_name="us-west-2",
+                                                   endpoint_url=api.url) as client:
+                return await client.converse(**CONVERSE)
+
+        result = asyncio.run(run())
+        sent = api.requests[-1]
+    assert sent.headers["authorization"] == "Bearer bedrock-api-key-123"
+    assert (sent.method, sent.path, sent.body) == (blocking["method"], blocking["path"], blocking["body"])
+    assert mask(result) == mask(blocking["result"])
+
+
+def test_refreshable_credentials_refresh_off_the_loop(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """credential_process credentials that expire: the first call resolves them and a
+    call inside the mandatory window refreshes them, both in a worker thread; calls in
+    between use them in place."""
+    import datetime
+    import sys
+
+    counter = tmp_path / "count"
+    script = tmp_path / "creds.py"
+    script.write_text(
+        "import json, pathlib, datetime\n"
+        f"p = pathlib.Path({str(counter)!r})\n"
+        "n = int(p.read_text()) + 1 if p.exists() else 1\n"
+        "p.write_text(str(n))\n"
+        "exp = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=60)\n"
+        "print(json.dumps({'Version': 1, 'AccessKeyId': f'AKID{n}', 'SecretAccessKey': 's',"
+        " 'SessionToken': 't', 'Expiration': exp.isoformat()}))\n")
+    (tmp_path / "config").write_text(f"[default]\ncredential_process = {sys.executable} {script}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    with FaultServer(default=ok({"TableNames": []})) as server:
+        async def run() -> list[str]:
+            session = squall.aio.Session(region_name="us-east-1")
+            async with session.client("dynamodb", endpoint_url=server.url) as ddb:
+                await ddb.list_tables()
+                await ddb.list_tables()
+                creds = session._credentials
+                assert creds is not None and session._credentials_if_ready() is not None
+                # The first set's clock jumps to 5 minutes before its expiry: a refresh is due
+                # (the refreshed set runs on the real clock).
+                expiry = creds.expiry_time
+                utc = datetime.timezone.utc
+                monkeypatch.setattr(creds, "_clock", lambda: expiry - datetime.timedelta(minutes=5)
+                                    if creds.expiry_time == expiry else datetime.datetime.now(utc))
+                assert session._credentials_if_ready() is None  # would block: a thread does it
+                await ddb.list_tables()
+            return [r.headers["authorization"].split("Credential=")[1].split("/")[0] for r in server.received]
+
+        keys = asyncio.run(run())
+    assert keys == ["AKID1", "AKID1", "AKID2"]
+    assert counter.read_text() == "2"  # the process ran once to resolve, once to refresh
