@@ -230,6 +230,15 @@ def test_stubber_works_on_an_asyncio_client() -> None:
     asyncio.run(run())
 
 
+def test_aiobotocore_style_entry_point(moto_env: str) -> None:
+    async def run() -> list[str]:
+        async with squall.aio.get_session().create_client("sqs") as sqs:
+            await sqs.create_queue(QueueName="from-get-session")
+            return (await sqs.list_queues())["QueueUrls"]
+
+    assert [u.rsplit("/", 1)[-1] for u in asyncio.run(run())] == ["from-get-session"]
+
+
 def test_an_asyncio_session_pickles_as_one() -> None:
     import pickle
 

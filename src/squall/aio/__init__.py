@@ -9,4 +9,9 @@ from __future__ import annotations
 from .client import AioBaseClient
 from .session import ClientCreator, Session
 
-__all__ = ["Session", "ClientCreator", "AioBaseClient"]
+__all__ = ["Session", "ClientCreator", "AioBaseClient", "get_session"]
+
+
+def get_session(**kwargs: object) -> Session:
+    """aiobotocore's entry point, for code moving over: ``squall.aio.Session(**kwargs)``."""
+    return Session(**kwargs)  # type: ignore[arg-type]
