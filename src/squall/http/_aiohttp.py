@@ -1,16 +1,20 @@
-"""The asyncio transport: pooled HTTP(S) over aiohttp.
+"""The asyncio transport: pooled HTTP(S) over squall's lean client and aiohttp.
 
 The async twin of ``Urllib3Transport``: it sends an ``HttpRequest`` and returns an
 ``HttpResponse``, nothing more (no retries, redirects, decompression, cookies or AWS
 knowledge), with the same body rules, proxy handling, TLS options and squall errors, so
-that the sync and async clients behave alike over the same core.
+that the sync and async clients behave alike over the same core. As the sync transport
+does with ``_h1``, it sends the plain exchanges (a bytes body to a direct HTTP or
+verified HTTPS endpoint) through the lean ``_aioh1`` client and everything else
+through aiohttp, which is then imported on first need only (~150 ms).
 
 Event loops: a transport is built without a running loop (clients are made in a worker
-thread) and makes its ``aiohttp.ClientSession`` on the first ``send`` in each loop, since
-aiohttp's sessions and pooled sockets belong to the loop they were made on. Sessions of
-loops that have since closed are retired when another loop shows up.
+thread) and keeps, per event loop, a lean pool and (once needed) an
+``aiohttp.ClientSession``, since streams, sessions and pooled sockets belong to the loop
+they were made on. The state of loops that have since closed is retired when another
+loop shows up.
 
-aiohttp is an optional dependency (``squall[aio]``), imported on first use only.
+aiohttp is an optional dependency (``squall[aio]``).
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Mappin
 from urllib.parse import urlsplit
 
 from .. import exceptions as errors
-from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
+from ._aioh1 import AioH1Pool
 from ._proxies import Proxies, fix_proxy_url, mask_proxy_url, proxy_auth_headers
 from ._urllib3 import _NO_LENGTH_METHODS, _body_length, _default_ca_bundle, _iter_body, _truthy
 from ._values import HttpRequest, HttpResponse
@@ -88,14 +92,25 @@ def _ssl_context(verify: bool | str, client_cert: str | tuple[str, str] | None) 
     return context
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class _LoopSession:
-    """One loop's aiohttp session and the sockets it opened (kept weakly, so that a
-    session whose loop has closed can still release its file descriptors)."""
+    """What a transport keeps for one event loop: ``session``, the lean client's pool
+    (made with the entry: it costs nothing until it connects); ``web``, the aiohttp
+    session, made when an exchange first needs aiohttp; ``sockets``, every socket
+    either opened (kept weakly, so that they can be closed once the loop has closed)."""
 
-    session: aiohttp.ClientSession
-    loop: asyncio.AbstractEventLoop
-    sockets: weakref.WeakSet[socket.socket] = field(default_factory=weakref.WeakSet)
+    __slots__ = ("loop", "session", "web", "sockets")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, session: AioH1Pool,
+                 sockets: weakref.WeakSet[socket.socket]) -> None:
+        self.loop = loop
+        self.session = session
+        self.web: aiohttp.ClientSession | None = None
+        self.sockets = sockets
+
+    async def aclose(self) -> None:
+        await self.session.close()
+        if self.web is not None:
+            await self.web.close()
 
 
 class AiohttpResponseStream:
@@ -173,14 +188,16 @@ class AiohttpTransport:
     else the system store), False or a CA bundle path; ``proxies`` ``{scheme: url}`` as
     in botocore, None meaning the environment's ``HTTP(S)_PROXY``/``NO_PROXY`` read once
     here; ``client_cert`` a PEM path or ``(cert, key)``; ``tcp_keepalive`` sets
-    SO_KEEPALIVE (aiohttp's client does not by default). ``proxies_config``: aiohttp
+    SO_KEEPALIVE (aiohttp's client does not by default); ``lean_http1`` False sends
+    everything through aiohttp. ``proxies_config``: aiohttp
     verifies an HTTPS proxy with the endpoint's TLS settings and always tunnels HTTPS,
     so ``proxy_ca_bundle``, ``proxy_client_cert`` and ``proxy_use_forwarding_for_https``
     are refused (InvalidConfigError) when an HTTPS proxy is configured.
 
-    Timeouts: ``connect_timeout`` bounds connecting (TCP, proxy tunnel and TLS) and, as
-    in aiohttp, the wait for a free pooled connection; ``read_timeout`` bounds each wait
-    for data from the server.
+    Timeouts: ``connect_timeout`` bounds connecting (TCP, proxy tunnel and TLS) and the
+    wait for a free pooled connection (at most ``max_pool_connections`` are open: per
+    origin on the lean path, in all as aiohttp counts them); ``read_timeout`` bounds
+    each wait for data from the server.
     """
 
     def __init__(
@@ -194,6 +211,7 @@ class AiohttpTransport:
         proxies_config: Mapping[str, Any] | None = None,
         client_cert: str | tuple[str, str] | None = None,
         tcp_keepalive: bool = False,
+        lean_http1: bool = True,
     ) -> None:
         self._max_pool_connections = max_pool_connections
         self._timeouts = (connect_timeout, read_timeout)
@@ -206,6 +224,7 @@ class AiohttpTransport:
         self._lock = threading.Lock()
         self._sessions: dict[asyncio.AbstractEventLoop, _LoopSession] = {}
         self._ssl: ssl.SSLContext | None = None
+        self._lean = lean_http1  # plain exchanges through _aioh1 (see _is_lean)
 
     def __repr__(self) -> str:
         return f"<AiohttpTransport verify={self._verify!r} proxies={self._proxies.masked()!r}>"
@@ -245,29 +264,41 @@ class AiohttpTransport:
                 context = self._ssl
         return context
 
-    def _session(self) -> aiohttp.ClientSession:
-        """The running loop's session, made on first use. Nothing here awaits, so tasks
+    def _entry(self) -> _LoopSession:
+        """The running loop's entry, made on first use. Nothing here awaits, so tasks
         of one loop cannot race; the lock covers loops in other threads."""
         loop = asyncio.get_running_loop()
         entry = self._sessions.get(loop)
-        if entry is not None and not entry.session.closed:
-            return entry.session
+        if entry is not None:
+            return entry
         with self._lock:
             entry = self._sessions.get(loop)
-            if entry is None or entry.session.closed:
+            if entry is None:
                 stale = [e for e in self._sessions.values() if e.loop.is_closed()]
                 for old in stale:
                     del self._sessions[old.loop]
                     _retire(old)
-                entry = self._sessions[loop] = self._new_session(loop)
-            return entry.session
+                sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+                pool = AioH1Pool(
+                    loop=loop, connect_timeout=self._timeouts[0], read_timeout=self._timeouts[1],
+                    maxsize=self._max_pool_connections, tcp_keepalive=self._tcp_keepalive,
+                    ssl_context=self._context, sockets=sockets,
+                    accept_identity=False)  # the wire aiohttp sends: no Accept-Encoding added
+                entry = self._sessions[loop] = _LoopSession(loop, pool, sockets)
+            return entry
 
-    def _new_session(self, loop: asyncio.AbstractEventLoop) -> _LoopSession:
+    def _web_session(self, entry: _LoopSession) -> aiohttp.ClientSession:
+        """The loop's aiohttp session, made on first need (on the loop: no await)."""
+        web = entry.web
+        if web is None or web.closed:
+            web = entry.web = self._new_session(entry.sockets)
+        return web
+
+    def _new_session(self, sockets: weakref.WeakSet[socket.socket]) -> aiohttp.ClientSession:
         import socket
 
-        aiohttp = _lib().aiohttp
+        lib = _lib().aiohttp
         keepalive = self._tcp_keepalive
-        sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
 
         def make_socket(addr_info: Any) -> socket.socket:
             family, kind, proto = addr_info[0], addr_info[1], addr_info[2]
@@ -278,20 +309,20 @@ class AiohttpTransport:
             return sock
 
         connect, read = self._timeouts
-        connector = aiohttp.TCPConnector(limit=self._max_pool_connections, socket_factory=make_socket)
-        session = aiohttp.ClientSession(
+        connector = lib.TCPConnector(limit=self._max_pool_connections, socket_factory=make_socket)
+        session: aiohttp.ClientSession = lib.ClientSession(
             connector=connector,
-            cookie_jar=aiohttp.DummyCookieJar(),
+            cookie_jar=lib.DummyCookieJar(),
             skip_auto_headers=_SKIP_AUTO_HEADERS,
             auto_decompress=False,
             trust_env=False,  # proxies are this transport's decision, made above
             requote_redirect_url=False,
-            timeout=aiohttp.ClientTimeout(total=None, connect=connect, sock_connect=connect,
+            timeout=lib.ClientTimeout(total=None, connect=connect, sock_connect=connect,
                                           sock_read=read),
             max_line_size=_MAX_LINE,
             max_field_size=_MAX_LINE,
         )
-        return _LoopSession(session=session, loop=loop, sockets=sockets)
+        return session
 
     # -- sending ---------------------------------------------------------------------
 
@@ -327,21 +358,36 @@ class AiohttpTransport:
             body = _read_file(body) if hasattr(body, "read") else _aiter(_iter_body(body))
         return body, headers, chunked
 
+    def _is_lean(self, url: str, proxy_url: str | None, body: Any, chunked: bool) -> bool:
+        """Whether _aioh1 carries this exchange (Urllib3Transport._lean_pool's rule): a
+        direct connection, plain HTTP or verified HTTPS (unverified stays with aiohttp,
+        as it stays with urllib3 in the sync transport), a bytes body or none."""
+        if not self._lean or proxy_url is not None or chunked or not (body is None or isinstance(body, bytes)):
+            return False
+        scheme = url[:url.find(":")].lower()
+        return scheme == "http" or (scheme == "https" and bool(self._verify))
+
     async def send(self, request: HttpRequest, *, stream: bool = False) -> HttpResponse:
         """Send ``request``; read the whole body unless ``stream``. Raises squall's
         connection errors (EndpointConnectionError, ConnectTimeoutError,
         ReadTimeoutError, SSLError, ProxyConnectionError, ConnectionClosedError,
-        HTTPClientError) with aiohttp's error chained."""
+        HTTPClientError) with the underlying error chained."""
         url = request.url
         proxy_url = self.proxy_url_for(url)
-        if not _lib.cache_info().currsize:
-            # The first send anywhere imports aiohttp (~150 ms): not on the event loop.
-            await asyncio.to_thread(_lib)
         try:
-            session = self._session()
+            entry = self._entry()
             body, headers, chunked = self._prepare(request)
+            if self._is_lean(url, proxy_url, body, chunked):
+                return await entry.session.send(request, headers, body, stream)
         except errors.SquallError:
             raise
+        except Exception as e:
+            raise errors.HTTPClientError(request=request, error=e) from e
+        if not _lib.cache_info().currsize:
+            # The first aiohttp send anywhere imports it (~150 ms): not on the event loop.
+            await asyncio.to_thread(_lib)
+        try:
+            session = self._web_session(entry)
         except Exception as e:
             raise errors.HTTPClientError(request=request, error=e) from e
         kwargs: dict[str, Any] = {}
@@ -397,7 +443,7 @@ class AiohttpTransport:
             current = None
         for entry in entries:
             if entry.loop is current:
-                await entry.session.close()
+                await entry.aclose()
             else:
                 _retire(entry)
 
@@ -418,7 +464,7 @@ def _retire(entry: _LoopSession) -> None:
 
 
 def _retire_session(entry: _LoopSession) -> None:
-    loop, session = entry.loop, entry.session
+    loop, web = entry.loop, entry.web
     if loop.is_closed():
         # Its transports can no longer be closed through the loop: close the sockets
         # themselves, and mark the connector closed so it does not warn later.
@@ -427,11 +473,15 @@ def _retire_session(entry: _LoopSession) -> None:
                 sock.close()
             except OSError:
                 pass
-        _close_connector(session)
+        entry.session.abandon()
+        if web is not None:
+            _close_connector(web)
     elif loop.is_running():  # in another thread
-        asyncio.run_coroutine_threadsafe(session.close(), loop)
+        asyncio.run_coroutine_threadsafe(entry.aclose(), loop)
     else:  # idle: its closes run whenever that loop runs again
-        _close_connector(session)
+        entry.session.abandon()
+        if web is not None:
+            _close_connector(web)
 
 
 def _close_connector(session: aiohttp.ClientSession) -> None:

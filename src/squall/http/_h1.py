@@ -330,9 +330,11 @@ def _origin(scheme: str, netloc: str) -> tuple[str, str, int]:
     return scheme, parts.hostname or "", parts.port or _DEFAULT_PORTS[scheme]
 
 
-def _request_head(method: str, parts: Any, host: str, port: int, scheme: str, headers: dict[str, str]) -> bytes:
+def _request_head(method: str, parts: Any, host: str, port: int, scheme: str, headers: dict[str, str],
+                  identity: bool = True) -> bytes:
     """The request line and headers in http.client/urllib3's order: Host and
-    Accept-Encoding (unless given), then the request's own headers."""
+    Accept-Encoding (unless given; with ``identity`` False, Host only, as aiohttp told
+    to skip its automatic headers sends), then the request's own headers."""
     target = parts.path or "/"
     if parts.query:
         target = f"{target}?{parts.query}"
@@ -355,7 +357,7 @@ def _request_head(method: str, parts: Any, host: str, port: int, scheme: str, he
     if not has_host:
         name = f"[{host}]" if ":" in host else host
         lines[1] = f"Host: {name}" if port == _DEFAULT_PORTS[scheme] else f"Host: {name}:{port}"
-    if not has_encoding:
+    if identity and not has_encoding:
         lines[2] = "Accept-Encoding: identity"
     lines = [line for line in lines if line]
     lines.append("\r\n")
@@ -375,32 +377,16 @@ def _read_response(rfile: Any, method: str, lazy: bool = False) -> tuple[int, di
     length returned in place of the body."""
     first = True
     while True:
-        line = _readline(rfile)
-        if not line:
-            raise (_NoResponse if first else H1Error)("Remote end closed connection without response")
+        version, status, headers, names = _read_head(rfile, first)
         first = False
-        version, _, rest = line.decode("iso-8859-1").rstrip("\r\n").partition(" ")
-        code = rest[:3]
-        if not version.startswith("HTTP/") or len(code) != 3 or not code.isdigit():
-            raise H1Error(f"bad status line {line!r}")
-        status = int(code)
-        names: list[str] = []
-        headers = _read_headers(rfile, names)
         if status >= 200 or status == 101:
             break  # 100 Continue and other interim responses are skipped
-    connection = headers.get("connection", "").lower()
-    keep = (version == "HTTP/1.1" and "close" not in connection) or \
-        (version == "HTTP/1.0" and "keep-alive" in connection)
-    if method == "HEAD" or status in _NO_BODY_STATUS or 100 <= status < 200:
+    keep, framing, size = _framing(method, version, status, headers)
+    if framing == NO_BODY:
         return status, headers, b"", keep, names
-    if "chunked" in headers.get("transfer-encoding", "").lower():
+    if framing == CHUNKED:
         return status, headers, _read_chunked(rfile), keep, names
-    length = headers.get("content-length")
-    if length is not None:
-        try:
-            size = int(length.split(",")[0].strip())
-        except ValueError:
-            raise H1Error(f"bad Content-Length {length!r}") from None
+    if framing == LENGTH:
         if lazy and size > 0:
             return status, headers, size, keep, names
         data = rfile.read(size) if size > 0 else b""
@@ -408,6 +394,48 @@ def _read_response(rfile: Any, method: str, lazy: bool = False) -> tuple[int, di
             raise H1Error(f"IncompleteRead({len(data)} bytes read, {size - len(data)} more expected)")
         return status, headers, data, keep, names
     return status, headers, rfile.read(), False, names  # delimited by the server closing
+
+
+# How a response body is delimited (see _framing).
+NO_BODY, LENGTH, CHUNKED, UNTIL_CLOSE = range(4)
+
+
+def _read_head(rfile: Any, first: bool = True) -> tuple[str, int, dict[str, str], list[str]]:
+    """One response head (status line and headers) from a binary file: (version,
+    status, lower-cased headers, names as sent). Pure given its input, so the asyncio
+    client parses the head it read with ``io.BytesIO(head)``. Nothing at all to read
+    raises _NoResponse if this is the ``first`` head of the exchange."""
+    line = _readline(rfile)
+    if not line:
+        raise (_NoResponse if first else H1Error)("Remote end closed connection without response")
+    version, _, rest = line.decode("iso-8859-1").rstrip("\r\n").partition(" ")
+    code = rest[:3]
+    if not version.startswith("HTTP/") or len(code) != 3 or not code.isdigit():
+        raise H1Error(f"bad status line {line!r}")
+    names: list[str] = []
+    headers = _read_headers(rfile, names)
+    return version, int(code), headers, names
+
+
+def _framing(method: str, version: str, status: int, headers: dict[str, str]) -> tuple[bool, int, int]:
+    """(reusable, framing, size): whether the connection may carry another exchange
+    once this body is read, how the body is delimited (NO_BODY, LENGTH with ``size``
+    bytes, CHUNKED or UNTIL_CLOSE) -- RFC 9112 section 6.3, as http.client decides."""
+    connection = headers.get("connection", "").lower()
+    keep = (version == "HTTP/1.1" and "close" not in connection) or \
+        (version == "HTTP/1.0" and "keep-alive" in connection)
+    if method == "HEAD" or status in _NO_BODY_STATUS or 100 <= status < 200:
+        return keep, NO_BODY, 0
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return keep, CHUNKED, 0
+    length = headers.get("content-length")
+    if length is not None:
+        try:
+            size = int(length.split(",")[0].strip())
+        except ValueError:
+            raise H1Error(f"bad Content-Length {length!r}") from None
+        return keep, LENGTH, size
+    return False, UNTIL_CLOSE, 0
 
 
 def _read_headers(rfile: Any, names: list[str]) -> dict[str, str]:
