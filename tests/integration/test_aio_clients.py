@@ -234,7 +234,7 @@ def test_aiobotocore_style_entry_point(moto_env: str) -> None:
     async def run() -> list[str]:
         async with squall.aio.get_session().create_client("sqs") as sqs:
             await sqs.create_queue(QueueName="from-get-session")
-            return (await sqs.list_queues())["QueueUrls"]
+            return (await sqs.list_queues(QueueNamePrefix="from-get"))["QueueUrls"]
 
     assert [u.rsplit("/", 1)[-1] for u in asyncio.run(run())] == ["from-get-session"]
 
