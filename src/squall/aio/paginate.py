@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, AsyncIterator
 
-import jmespath
+import jmespath  # type: ignore[import-untyped]
 
 from ..runtime.paginate import Call, PageIterator, Paginator
 

@@ -47,11 +47,12 @@ class Session(_BlockingSession):
     def _credentials_if_ready(self) -> Any:
         """The Session's frozen credentials if that needs no I/O (resolved, and not due for
         a refresh), else None: the driver then asks in a worker thread."""
+        from ..credentials.refreshable import RefreshableCredentials
+
         creds = self._credentials
         if creds is None:
             return None
-        refresh_state = getattr(creds, "refresh_state", None)
-        if refresh_state is not None and refresh_state(creds._now()) != "fresh":
+        if isinstance(creds, RefreshableCredentials) and creds.refresh_state(creds._now()) != "fresh":
             return None
         return creds.get_frozen_credentials()
 

@@ -16,7 +16,7 @@ __all__ = ["AioWaiter"]
 class AioWaiter(Waiter):
     """``await client.get_waiter(name).wait(**params, WaiterConfig={...})``."""
 
-    async_sleep: Callable[[float], Awaitable[Any]] = staticmethod(asyncio.sleep)  # type: ignore[assignment]
+    async_sleep: Callable[[float], Awaitable[Any]] = staticmethod(asyncio.sleep)
 
     async def wait(self, **kwargs: Any) -> None:  # type: ignore[override]
         await run_flow_async(wait_flow(self.name, self.config, kwargs), self._perform_async)

@@ -134,14 +134,14 @@ class AsyncStreamingBody(StreamingBody):
     def __next__(self) -> bytes:
         raise TypeError("an asyncio StreamingBody is read with 'async for' or 'await body.read()'")
 
-    async def iter_chunks(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Any:  # type: ignore[override]
+    async def iter_chunks(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Any:
         while True:
             chunk = await self.read(chunk_size)
             if not chunk:
                 break
             yield chunk
 
-    async def iter_lines(self, chunk_size: int = DEFAULT_CHUNK_SIZE, keepends: bool = False) -> Any:  # type: ignore[override]
+    async def iter_lines(self, chunk_size: int = DEFAULT_CHUNK_SIZE, keepends: bool = False) -> Any:
         pending = b""
         async for chunk in self.iter_chunks(chunk_size):
             lines, pending = _complete_lines(pending + chunk, keepends)

@@ -530,6 +530,7 @@ def get_paginator(client: Any, operation_name: str, *, base: type[Paginator] = P
     service_model = client.meta.service_model
     config = _model_for_client(client).get_paginator(actual)
     cls = _paginator_class(
-        f"{service_module_name(service_model.metadata, service_model.service_name)}.Paginator.{actual}", base
+        f"{service_module_name(service_model.metadata, service_model.service_name)}.Paginator.{actual}",
+        base,  # type: ignore[arg-type]  # classes hash by identity; mypy cannot see it here
     )
     return cls(getattr(client, operation_name), config, service_model.operation_model(actual))

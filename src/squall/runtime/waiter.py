@@ -301,5 +301,5 @@ def get_waiter(client: Any, waiter_name: str, *, sleep: Callable[[float], None] 
     config = model.get_waiter(name)
     service_model = client.meta.service_model
     cls = _waiter_class(f"{service_module_name(service_model.metadata, service_model.service_name)}.Waiter.{name}",
-                        base or Waiter)
+                        base or Waiter)  # type: ignore[arg-type]  # classes hash by identity
     return cls(name, config, getattr(client, xform_name(config.operation)), sleep=sleep)
