@@ -155,9 +155,48 @@ def test_s3_streaming_body_paging_and_waiters(moto_env: str) -> None:
                                                           WaiterConfig={"Delay": 0, "MaxAttempts": 2})
             url = s3.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "big.txt"})
             assert "X-Amz-Signature=" in url
-            assert not hasattr(s3, "upload_file")  # the blocking transfer manager is not offered
 
     asyncio.run(run())
+
+
+def test_s3_managed_transfers_run_off_the_loop(moto_env: str, tmp_path: Any) -> None:
+    import io
+    import os
+
+    from squall.s3.transfer import TransferConfig
+
+    data = os.urandom(6 * 1024 * 1024 + 123)
+    source = tmp_path / "source.bin"
+    source.write_bytes(data)
+    config = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024)
+
+    async def run() -> tuple[list[int], set[int]]:
+        seen: list[int] = []
+        threads: set[int] = set()
+
+        def progress(amount: int) -> None:
+            seen.append(amount)
+            threads.add(threading.get_ident())
+
+        async with squall.aio.Session().client("s3") as s3:
+            await s3.create_bucket(Bucket="aio-transfers")
+            await s3.upload_file(str(source), "aio-transfers", "big.bin", Callback=progress, Config=config)
+            head = await s3.head_object(Bucket="aio-transfers", Key="big.bin")
+            assert head["ContentLength"] == len(data) and "-2" in head["ETag"]  # two parts
+            await s3.download_file("aio-transfers", "big.bin", str(tmp_path / "back.bin"), Config=config)
+            assert (tmp_path / "back.bin").read_bytes() == data
+            await s3.upload_fileobj(io.BytesIO(b"small"), "aio-transfers", "small.txt")
+            out = io.BytesIO()
+            await s3.download_fileobj("aio-transfers", "small.txt", out)
+            assert out.getvalue() == b"small"
+            await s3.copy({"Bucket": "aio-transfers", "Key": "small.txt"}, "aio-transfers", "copy.txt")
+            copied = await s3.get_object(Bucket="aio-transfers", Key="copy.txt")
+            assert await copied["Body"].read() == b"small"
+        return seen, threads
+
+    seen, threads = asyncio.run(run())
+    assert sum(seen) == len(data)
+    assert threading.get_ident() not in threads  # the callbacks ran in the worker thread
 
 
 def test_retries_sleep_on_the_loop_and_credentials_resolve_off_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:

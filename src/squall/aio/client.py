@@ -3,6 +3,7 @@ operation, ``meta``, ``exceptions``, paginators, waiters, presigning), with coro
 operation methods run by the asyncio driver over the aiohttp transport."""
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, Mapping
 
 from ..runtime._base import BaseClient
@@ -39,6 +40,30 @@ class AioBaseClient(BaseClient):
             sleep=self._async_sleep,
         )
 
+    @staticmethod
+    def _s3_transfer_methods() -> Mapping[str, Callable[..., Any]]:
+        from ._transfers import async_transfer_methods
+
+        return async_transfer_methods()
+
+    _twin_lock = threading.Lock()
+    _twin: BaseClient | None = None
+
+    def _blocking_twin(self) -> BaseClient:
+        """A blocking client with this one's Session and arguments (for the transfers)."""
+        with self._twin_lock:
+            if self._twin is None:
+                if self._rebuild is None:
+                    from ..exceptions import AsyncUnsupportedError
+
+                    raise AsyncUnsupportedError(what="managed transfers on a client not made by a Session",
+                                                instead="make the client with squall.aio.Session().client()")
+                from ..runtime._factory import create_client
+
+                session, service_name, kwargs = self._rebuild
+                self._twin = create_client(session, service_name, **kwargs)
+            return self._twin
+
     def get_paginator(self, operation_name: str) -> Any:
         """An async paginator: ``async for page in paginator.paginate(...)``."""
         from ..runtime.paginate import get_paginator
@@ -57,6 +82,8 @@ class AioBaseClient(BaseClient):
         """Close the connection pool; the client may not be used afterwards."""
         self._closed = True
         await self._transport.close()
+        if self._twin is not None:
+            self._twin.close()
 
     async def __aenter__(self) -> "AioBaseClient":
         return self

@@ -70,6 +70,13 @@ class BaseClient:
         return run_sync(flow, send=self._transport.send, get_credentials=self._get_credentials,
                         get_auth_token=self._get_auth_token)
 
+    @staticmethod
+    def _s3_transfer_methods() -> Mapping[str, Callable[..., Any]]:
+        """S3's managed transfers, as boto3 adds them to its S3 client."""
+        from ..s3.inject import CLIENT_METHODS
+
+        return CLIENT_METHODS
+
     def can_paginate(self, operation_name: str) -> bool:
         from .paginate import can_paginate
 
@@ -200,10 +207,7 @@ def client_class_for(service_model: ServiceModel, base: type[BaseClient] | None 
         _apply_surface_quirks(service_model, attrs)
         if service_model.service_name == "s3":  # as botocore: the POST form upload is S3's alone
             attrs["generate_presigned_post"] = _generate_presigned_post
-            if not is_async:  # the managed transfers are blocking; no asyncio version yet
-                from ..s3.inject import CLIENT_METHODS  # upload_file, download_file, copy, ... as boto3
-
-                attrs.update(CLIENT_METHODS)
+            attrs.update(base._s3_transfer_methods())  # upload_file, download_file, copy, ... as boto3
         class_name = (service_model.service_id or service_model.service_name).replace(" ", "")
         cls = type(class_name, (base,), attrs)
         _classes[key] = (service_model, cls)
