@@ -240,11 +240,12 @@ def test_what_the_asyncio_client_does_not_do_yet_says_so(moto_env: str) -> None:
         session = squall.aio.Session()
         with pytest.raises(errors.AsyncUnsupportedError, match="resource"):
             session.resource("s3")
+        async with session.client("kinesis") as kinesis:  # an RPC protocol's event stream
+            with pytest.raises(errors.AsyncUnsupportedError, match="SubscribeToShard"):
+                await kinesis.subscribe_to_shard(ConsumerARN="arn:aws:kinesis:us-east-1:123456789012:stream/s/"
+                                                 "consumer/c:1", ShardId="shardId-0",
+                                                 StartingPosition={"Type": "LATEST"})
         async with session.client("s3") as s3:
-            with pytest.raises(errors.AsyncUnsupportedError, match="SelectObjectContent"):
-                await s3.select_object_content(Bucket="aio-bucket", Key="k", Expression="select 1",
-                                               ExpressionType="SQL", InputSerialization={},
-                                               OutputSerialization={})
             with pytest.raises(TypeError, match="async with"):
                 with s3:
                     pass
@@ -351,3 +352,93 @@ def test_refreshable_credentials_refresh_off_the_loop(monkeypatch: pytest.Monkey
         keys = asyncio.run(run())
     assert keys == ["AKID1", "AKID1", "AKID2"]
     assert counter.read_text() == "2"  # the process ran once to resolve, once to refresh
+
+
+def test_s3_select_event_stream_equals_the_blocking_clients(moto_env: str) -> None:
+    params = {"Bucket": "aio-select", "Key": "d.csv", "Expression": "SELECT * FROM S3Object",
+              "ExpressionType": "SQL", "InputSerialization": {"CSV": {"FileHeaderInfo": "USE"}},
+              "OutputSerialization": {"CSV": {}}}
+    blocking = squall.session.Session().client("s3")
+    blocking.create_bucket(Bucket="aio-select")
+    blocking.put_object(Bucket="aio-select", Key="d.csv", Body=b"a,b\n1,2\n3,4\n")
+    expected = list(blocking.select_object_content(**params)["Payload"])
+
+    async def run() -> list[Any]:
+        async with squall.aio.Session().client("s3") as s3:
+            response = await s3.select_object_content(**params)
+            with pytest.raises(TypeError, match="async for"):
+                list(response["Payload"])
+            async with response["Payload"] as stream:
+                return [event async for event in stream]
+
+    assert asyncio.run(run()) == expected
+    assert expected[0] == {"Records": {"Payload": b"1,2\n3,4\n\n"}} and expected[-1] == {"End": {}}
+
+
+def _event_frame(event_type: str, payload: bytes) -> bytes:
+    import struct
+    import zlib
+
+    headers = b""
+    for name, value in ((":event-type", event_type), (":message-type", "event"),
+                        (":content-type", "application/json")):
+        headers += bytes([len(name)]) + name.encode() + b"\x07" + struct.pack(">H", len(value)) + value.encode()
+    prelude = struct.pack(">II", 16 + len(headers) + len(payload), len(headers))
+    message = prelude + struct.pack(">I", zlib.crc32(prelude)) + headers + payload
+    return message + struct.pack(">I", zlib.crc32(message))
+
+
+def test_events_are_handed_over_as_they_arrive() -> None:
+    """An LLM-style stream (Bedrock InvokeModelWithResponseStream): the server sends the
+    second event only after the client has the first, so the client must not wait for
+    more bytes than one event before yielding it."""
+    import base64
+    import json
+    import socket
+
+    got_first = threading.Event()
+    server_log: list[str] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += conn.recv(65536)
+            head, _, body = request.partition(b"\r\n\r\n")
+            length = int([line.split(b":")[1] for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length")][0])
+            while len(body) < length:
+                body += conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.amazon.eventstream\r\n"
+                         b"X-Amzn-Bedrock-Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for i, text in enumerate(("Hello", " world")):
+                frame = _event_frame("chunk", json.dumps({"bytes": base64.b64encode(text.encode()).decode()}).encode())
+                conn.sendall(b"%x\r\n%s\r\n" % (len(frame), frame))
+                if i == 0:
+                    server_log.append("first sent; client had it" if got_first.wait(5) else "client waited for more")
+            conn.sendall(b"0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    async def run() -> list[bytes]:
+        async with squall.aio.Session(region_name="us-east-1", aws_access_key_id="k",
+                                      aws_secret_access_key="s").client(
+                "bedrock-runtime", endpoint_url=f"http://127.0.0.1:{listener.getsockname()[1]}") as brt:
+            response = await brt.invoke_model_with_response_stream(modelId="m", body=b"{}")
+            chunks = []
+            async for event in response["body"]:
+                chunks.append(event["chunk"]["bytes"])
+                got_first.set()
+            return chunks
+
+    try:
+        assert asyncio.run(run()) == [b"Hello", b" world"]
+    finally:
+        thread.join(10)
+        listener.close()
+    assert server_log == ["first sent; client had it"]

@@ -113,3 +113,37 @@ def test_async_checksum_validation_rejects_a_wrong_body() -> None:
     assert _run(read_all(good)) == b"payload"
     with pytest.raises(FlexibleChecksumError):
         _run(read_all(base64.b64encode(b"\0\0\0\0").decode()))
+
+
+def test_async_event_stream_reads_with_or_without_read1() -> None:
+    """The asyncio event stream uses the transport's read1 (what has arrived) when it has
+    one, else read; events split across reads come out whole."""
+    import struct
+    import zlib
+
+    from squall.models import Loader, service_model_for
+    from squall.protocols._eventstream import AsyncEventStream, EventStream
+
+    def frame(payload: bytes) -> bytes:
+        name, value = b":event-type", b"Records"
+        headers = bytes([len(name)]) + name + b"\x07" + struct.pack(">H", len(value)) + value
+        headers += b"\x0d:message-type\x07\x00\x05event"
+        prelude = struct.pack(">II", 16 + len(headers) + len(payload), len(headers))
+        message = prelude + struct.pack(">I", zlib.crc32(prelude)) + headers + payload
+        return message + struct.pack(">I", zlib.crc32(message))
+
+    data = frame(b"one") + frame(b"two")
+    shape = service_model_for(Loader.from_data_path(), "s3").operation_model("SelectObjectContent") \
+        .output_shape.members["Payload"]
+
+    class WithRead1(_AsyncRaw):
+        async def read1(self, amt: int = 65536) -> bytes:
+            return self._buffer.read(7)  # dribbles in
+
+    async def events(source: _AsyncRaw) -> list[object]:
+        stream = EventStream(source, shape, "SelectObjectContent", lambda b: b, lambda s, v: v)
+        assert isinstance(stream, AsyncEventStream)
+        return [event async for event in stream]
+
+    for source in (_AsyncRaw(data), WithRead1(data)):
+        assert _run(events(source)) == [{"Records": {"Payload": b"one"}}, {"Records": {"Payload": b"two"}}]

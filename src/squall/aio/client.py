@@ -27,12 +27,15 @@ class AioBaseClient(BaseClient):
         from ..runtime._flow import call_flow
         from ._driver import run_async
 
-        op = self.meta.service_model.operation_model(operation_name)
-        if op.has_event_stream_output:
+        model = self.meta.service_model
+        if model.resolved_protocol not in ("rest-json", "rest-xml") and \
+                model.operation_model(operation_name).has_event_stream_output:
+            # The RPC protocols read the stream's initial-response while parsing, which
+            # cannot be awaited there; the REST ones (S3 Select, Bedrock, Lambda) can stream.
             from ..exceptions import AsyncUnsupportedError
 
-            raise AsyncUnsupportedError(what=f"{operation_name} (it answers with an event stream)",
-                                        instead="use the blocking client for it")
+            raise AsyncUnsupportedError(what=f"{operation_name} (an event stream over the {model.resolved_protocol} "
+                                             "protocol)", instead="use the blocking client for it")
         flow = call_flow(self._context, operation_name, api_params)
         return await run_async(  # type: ignore[no-any-return]
             flow, send=self._transport.send, get_credentials=self._get_credentials,

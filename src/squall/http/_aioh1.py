@@ -373,8 +373,16 @@ class AioH1Stream:
 
     async def read(self, amt: int | None = None) -> bytes:
         """Read ``amt`` bytes (fewer only at the end), or everything left if None."""
+        return await self._mapped(self._read(amt))
+
+    async def read1(self, amt: int = _BLOCK) -> bytes:
+        """The next bytes as they arrive, at most ``amt`` (``b""`` at the end): what an
+        event-stream reader needs, so an event is handed over as soon as it is complete."""
+        return await self._mapped(self._next(amt))
+
+    async def _mapped(self, reading: Awaitable[bytes]) -> bytes:
         try:
-            return await self._read(amt)
+            return await reading
         except asyncio.TimeoutError as e:  # before OSError: TimeoutError is one on 3.11
             self._release(reuse=False)
             raise errors.ReadTimeoutError(endpoint_url=self._url, error=e) from e

@@ -154,6 +154,18 @@ class AiohttpResponseStream:
             raise _stream_error(e, self._url) from e
         return parts[0] if len(parts) == 1 else b"".join(parts)
 
+    async def read1(self, amt: int = 64 * 1024) -> bytes:
+        """The next bytes as they arrive, at most ``amt`` (``b""`` at the end)."""
+        try:
+            data: bytes = await self._response.content.read(amt)  # aiohttp: what is there, up to amt
+        except errors.SquallError:
+            raise
+        except Exception as e:
+            raise _stream_error(e, self._url) from e
+        if not data:
+            self._done = True
+        return data
+
     def readable(self) -> bool:
         return True
 

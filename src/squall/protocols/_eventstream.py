@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 import zlib
 from .._dataclass import dataclass, field  # the stdlib's, cheaper to define
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, AsyncIterator, Callable, Iterator, Mapping
 
 from ..exceptions import EventStreamError
 from ..models.shapes import Shape
@@ -174,6 +174,12 @@ def parse_event(message: EventMessage, stream_shape: Shape,
 class EventStream:
     """Iterates a response's events as dicts; raises EventStreamError on an error event."""
 
+    def __new__(cls, source: Any = None, *args: Any, **kwargs: Any) -> "EventStream":
+        # Over the asyncio transport's stream (``is_async``), the awaitable kind.
+        if cls is EventStream and getattr(source, "is_async", False):
+            cls = AsyncEventStream
+        return object.__new__(cls)
+
     def __init__(self, source: Any, stream_shape: Shape, operation_name: str,
                  decode_body: DecodeBody, parse_shape: ParseShape) -> None:
         self._source = source
@@ -185,11 +191,15 @@ class EventStream:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for message in self._messages:
-            parsed = parse_event(message, self._shape, self._decode_body, self._parse_shape)
-            if message.is_error:
-                raise EventStreamError(parsed, self._operation_name)
+            parsed = self._event(message)
             if parsed:
                 yield parsed
+
+    def _event(self, message: EventMessage) -> dict[str, Any]:
+        parsed = parse_event(message, self._shape, self._decode_body, self._parse_shape)
+        if message.is_error:
+            raise EventStreamError(parsed, self._operation_name)
+        return parsed
 
     def get_initial_response(self) -> EventMessage:
         """The leading ``initial-response`` message (RPC protocols put output members there)."""
@@ -209,3 +219,33 @@ class EventStream:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+
+
+class AsyncEventStream(EventStream):
+    """``async for event in stream``: events handed over as soon as each is complete (the
+    transport's ``read1``); ``close()`` and ``async with`` as for the blocking kind. The
+    RPC protocols' ``initial-response`` is read during parsing, which the asyncio client
+    cannot await, so only the REST protocols' event streams come this way."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        raise TypeError("an asyncio event stream is iterated with 'async for'")
+
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[dict[str, Any]]:
+        decoder = EventStreamDecoder()
+        source = self._source
+        read = getattr(source, "read1", None) or source.read
+        while chunk := await read(64 * 1024):
+            decoder.feed(chunk)
+            for message in decoder:
+                parsed = self._event(message)
+                if parsed:
+                    yield parsed
+
+    async def __aenter__(self) -> "AsyncEventStream":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
