@@ -388,22 +388,34 @@ def _event_frame(event_type: str, payload: bytes) -> bytes:
     return message + struct.pack(">I", zlib.crc32(message))
 
 
-def test_events_are_handed_over_as_they_arrive() -> None:
-    """An LLM-style stream (Bedrock InvokeModelWithResponseStream): the server sends the
-    second event only after the client has the first, so the client must not wait for
-    more bytes than one event before yielding it."""
-    import base64
-    import json
-    import socket
+class _TrickleServer:
+    """Answers one Bedrock InvokeModelWithResponseStream with two events, sending the
+    second only once the client has the first (``got_first``), or after 5 s."""
 
-    got_first = threading.Event()
-    server_log: list[str] = []
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
+    def __init__(self) -> None:
+        import socket
 
-    def serve() -> None:
-        conn, _ = listener.accept()
+        self.got_first = threading.Event()
+        self.log: list[str] = []
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(1)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> "_TrickleServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._thread.join(10)
+        self._listener.close()
+
+    def _serve(self) -> None:
+        import base64
+        import json
+
+        conn, _ = self._listener.accept()
         with conn:
             request = b""
             while b"\r\n\r\n" not in request:
@@ -419,26 +431,38 @@ def test_events_are_handed_over_as_they_arrive() -> None:
                 frame = _event_frame("chunk", json.dumps({"bytes": base64.b64encode(text.encode()).decode()}).encode())
                 conn.sendall(b"%x\r\n%s\r\n" % (len(frame), frame))
                 if i == 0:
-                    server_log.append("first sent; client had it" if got_first.wait(5) else "client waited for more")
+                    self.log.append("client had the first" if self.got_first.wait(5) else "client waited for more")
             conn.sendall(b"0\r\n\r\n")
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
 
-    async def run() -> list[bytes]:
-        async with squall.aio.Session(region_name="us-east-1", aws_access_key_id="k",
-                                      aws_secret_access_key="s").client(
-                "bedrock-runtime", endpoint_url=f"http://127.0.0.1:{listener.getsockname()[1]}") as brt:
-            response = await brt.invoke_model_with_response_stream(modelId="m", body=b"{}")
-            chunks = []
-            async for event in response["body"]:
-                chunks.append(event["chunk"]["bytes"])
-                got_first.set()
-            return chunks
+_KEYS = {"region_name": "us-east-1", "aws_access_key_id": "k", "aws_secret_access_key": "s"}
 
-    try:
+
+def test_events_are_handed_over_as_they_arrive() -> None:
+    """An LLM-style stream (Bedrock InvokeModelWithResponseStream): the asyncio client
+    yields each event as soon as it is complete, not when more bytes have come."""
+    with _TrickleServer() as server:
+        async def run() -> list[bytes]:
+            async with squall.aio.Session(**_KEYS).client("bedrock-runtime", endpoint_url=server.url) as brt:
+                response = await brt.invoke_model_with_response_stream(modelId="m", body=b"{}")
+                chunks = []
+                async for event in response["body"]:
+                    chunks.append(event["chunk"]["bytes"])
+                    server.got_first.set()
+                return chunks
+
         assert asyncio.run(run()) == [b"Hello", b" world"]
-    finally:
-        thread.join(10)
-        listener.close()
-    assert server_log == ["first sent; client had it"]
+    assert server.log == ["client had the first"]
+
+
+def test_blocking_client_hands_over_events_as_they_arrive_too() -> None:
+    """The blocking client over its lean HTTP/1.1 path decodes a chunked body as it is
+    read (it used to read the whole response first, delaying every event to the end)."""
+    with _TrickleServer() as server:
+        client = squall.session.Session(**_KEYS).client("bedrock-runtime", endpoint_url=server.url)
+        chunks = []
+        for event in client.invoke_model_with_response_stream(modelId="m", body=b"{}")["body"]:
+            chunks.append(event["chunk"]["bytes"])
+            server.got_first.set()
+    assert chunks == [b"Hello", b" world"]
+    assert server.log == ["client had the first"]

@@ -264,3 +264,26 @@ def test_a_new_connection_closed_unanswered_is_an_error_not_a_resend() -> None:
             transport.send(_post(server.url))
         assert server.connections == 1 and len(server.requests) == 1
         transport.close()
+
+
+def test_streamed_chunked_body_is_decoded_as_it_is_read() -> None:
+    """read1 hands over one chunk's bytes at a time (an event stream's events as they
+    come); read(n) fills across chunks; read to its end, the connection is reused; a
+    chunked body cut short is a ResponseStreamingError."""
+    reply = [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+             b"5;ext=1\r\nhello\r\n", b"6\r\n world\r\n", b"3\r\n!!!\r\n", b"0\r\nX-Trailer: t\r\n\r\n"]
+    for server in _serve(lambda request: reply):
+        transport = Urllib3Transport()
+        resp = transport.send(_post(server.url), stream=True)
+        assert resp.stream.read1(100) == b"hello" and resp.stream.read1(3) == b" wo"
+        assert resp.stream.read(6) == b"rld!!!" and resp.stream.read1() == b"" and resp.stream.closed
+        assert transport.send(_post(server.url), stream=True).stream.read() == b"hello world!!!"
+        assert server.connections == 1
+        transport.close()
+    cut = [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", b"a\r\nhello"]
+    for server in _serve(lambda request: cut, close_after=True):
+        transport = Urllib3Transport()
+        resp = transport.send(_post(server.url), stream=True)
+        with pytest.raises(errors.ResponseStreamingError):
+            resp.stream.read()
+        transport.close()

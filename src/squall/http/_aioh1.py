@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from .. import exceptions as errors
 from ._h1 import (
-    CHUNKED, LENGTH, NO_BODY, UNTIL_CLOSE, H1Error, _framing, _JOIN_LIMIT, _MAX_HEADERS, _MAX_LINE,
+    CHUNKED, LENGTH, NO_BODY, UNTIL_CLOSE, H1Error, _framing, chunk_size, _JOIN_LIMIT, _MAX_HEADERS, _MAX_LINE,
     _NoResponse, _origin, _read_head, _request_head,
 )
 from ._values import HttpRequest, HttpResponse
@@ -436,13 +436,7 @@ class AioH1Stream:
         if self._in_chunks:
             await _line(reader, timeout)  # the CRLF after the previous chunk
         self._in_chunks = True
-        line = await _line(reader, timeout)
-        try:
-            size = int(line.split(b";", 1)[0].strip(), 16)
-        except ValueError:
-            raise H1Error(f"bad chunk size line {line!r}") from None
-        if size < 0:
-            raise H1Error(f"bad chunk size line {line!r}")
+        size = chunk_size(await _line(reader, timeout))
         if size == 0:
             for _ in range(_MAX_HEADERS + 1):  # trailers, ignored
                 if await _line(reader, timeout) in (b"\r\n", b"\n", b""):

@@ -213,7 +213,7 @@ class H1Pool:
                 raise
             break
         keep = keep and "close" not in headers.get("Connection", "").lower()
-        if isinstance(data, int):  # streamed: the body's length, still on the connection
+        if isinstance(data, int):  # streamed: its length (or STREAMED_CHUNKS), still on the connection
             body_stream = H1Stream(self, key, conn, data, keep, url)
             return HttpResponse(status_code=status, headers=response_headers, body=b"",
                                 stream=body_stream, wire_names=names)
@@ -230,25 +230,29 @@ class H1Pool:
 class H1Stream:
     """A streamed response body read from its connection on demand (``send(stream=True)``).
 
-    The connection goes back to the pool once ``Content-Length`` bytes were read and is
-    closed if the stream is closed before that (unread bytes would poison it), as
-    urllib3's release_conn does. Errors map as ``Urllib3ResponseStream``'s."""
+    ``Content-Length`` bodies and chunked ones (decoded as they are read, so an event
+    stream's events come out as they arrive); the connection goes back to the pool once
+    the body was read to its end and is closed if the stream is closed before that
+    (unread bytes would poison it), as urllib3's release_conn does. Errors map as
+    ``Urllib3ResponseStream``'s."""
 
-    __slots__ = ("_pool", "_key", "_conn", "_left", "_keep", "_url", "_buffer")
+    __slots__ = ("_pool", "_key", "_conn", "_left", "_keep", "_url", "_buffer", "_chunked", "_in_chunks")
 
     def __init__(self, pool: H1Pool | None, key: tuple[str, str, int], conn: _Connection | None,
                  length: int, keep: bool, url: str) -> None:
         self._pool = pool
         self._key = key
         self._conn = conn
-        self._left = length
+        self._chunked = length == STREAMED_CHUNKS
+        self._left = 0 if self._chunked else length  # chunked: left in the current chunk
+        self._in_chunks = False
         self._keep = keep
         self._url = url
         self._buffer: Any = None
 
     @classmethod
     def of_bytes(cls, data: bytes) -> "H1Stream":
-        """A body already read (chunked, close-delimited or empty) behind the same API."""
+        """A body already read (close-delimited or empty) behind the same API."""
         import io
 
         stream = cls(None, ("", "", 0), None, 0, False, "")
@@ -256,28 +260,71 @@ class H1Stream:
         return stream
 
     def read(self, amt: int | None = None) -> bytes:
+        """``amt`` bytes (fewer only at the end), or everything left if None."""
         if self._buffer is not None:
             return self._buffer.read(amt)  # type: ignore[no-any-return]
-        conn = self._conn
-        if conn is None:
-            return b""
-        want = self._left if amt is None or amt < 0 or amt > self._left else amt
+        if not self._chunked:
+            want = self._left if amt is None or amt < 0 or amt > self._left else amt
+            return self._mapped(want, whole=True)
+        parts: list[bytes] = []
+        want = amt if amt is not None and amt >= 0 else None
+        while want is None or want > 0:
+            part = self._mapped(want if want is not None else 1 << 20, whole=False)
+            if not part:
+                break
+            parts.append(part)
+            if want is not None:
+                want -= len(part)
+        return b"".join(parts)
+
+    def read1(self, amt: int = 64 * 1024) -> bytes:
+        """The next bytes as they arrive, at most ``amt`` (``b""`` at the end)."""
+        if self._buffer is not None:
+            return self._buffer.read(amt)  # type: ignore[no-any-return]
+        return self._mapped(amt if self._chunked else min(amt, self._left), whole=False)
+
+    def _mapped(self, want: int, *, whole: bool) -> bytes:
         try:
-            data: bytes = conn.rfile.read(want) if want else b""
+            return self._next(want, whole)
         except socket.timeout as e:
             self._release(reuse=False)
             raise errors.ReadTimeoutError(endpoint_url=self._url, error=e) from e
-        except OSError as e:
+        except (OSError, H1Error) as e:
             self._release(reuse=False)
             raise errors.ResponseStreamingError(error=e) from e
+
+    def _next(self, want: int, whole: bool) -> bytes:
+        """At most ``want`` bytes of the body (exactly, for a Content-Length body read
+        ``whole``); b"" at its end, when the connection is freed."""
+        conn = self._conn
+        if conn is None or want <= 0 and not self._chunked:
+            return b""
+        if self._chunked and not self._left and not self._next_chunk(conn):
+            return b""
+        size = min(want, self._left)
+        data: bytes = conn.rfile.read(size) if whole or self._chunked else conn.rfile.read1(size)
+        if not data or (self._chunked and len(data) < size):
+            raise H1Error(f"IncompleteRead({len(data)} bytes read, {self._left - len(data)} more expected)")
         self._left -= len(data)
-        if len(data) < want:  # the server closed early
-            self._release(reuse=False)
-            error = H1Error(f"IncompleteRead({len(data)} bytes read, {self._left} more expected)")
-            raise errors.ResponseStreamingError(error=error)
-        if not self._left:
+        if whole and len(data) < want:
+            raise H1Error(f"IncompleteRead({len(data)} bytes read, {self._left} more expected)")
+        if not self._left and not self._chunked:
             self._release(reuse=self._keep)
         return data
+
+    def _next_chunk(self, conn: _Connection) -> bool:
+        """Move to the next chunk; False (and the connection freed) after the last one."""
+        if self._in_chunks:
+            _readline(conn.rfile)  # the CRLF after the previous chunk
+        self._in_chunks = True
+        size = chunk_size(_readline(conn.rfile))
+        if size == 0:
+            while _readline(conn.rfile) not in (b"\r\n", b"\n", b""):  # trailers
+                pass
+            self._release(reuse=self._keep)
+            return False
+        self._left = size
+        return True
 
     def _release(self, *, reuse: bool) -> None:
         conn, self._conn = self._conn, None
@@ -298,7 +345,8 @@ class H1Stream:
     def close(self) -> None:
         if self._buffer is not None:
             self._buffer.close()
-        self._release(reuse=self._left == 0 and self._keep)
+        # Read to its end, the connection went back already; else unread bytes poison it.
+        self._release(reuse=False)
 
     @property
     def closed(self) -> bool:
@@ -385,6 +433,8 @@ def _read_response(rfile: Any, method: str, lazy: bool = False) -> tuple[int, di
     if framing == NO_BODY:
         return status, headers, b"", keep, names
     if framing == CHUNKED:
+        if lazy:  # streamed: decoded chunk by chunk as it is read (an event stream's events)
+            return status, headers, STREAMED_CHUNKS, keep, names
         return status, headers, _read_chunked(rfile), keep, names
     if framing == LENGTH:
         if lazy and size > 0:
@@ -398,6 +448,8 @@ def _read_response(rfile: Any, method: str, lazy: bool = False) -> tuple[int, di
 
 # How a response body is delimited (see _framing).
 NO_BODY, LENGTH, CHUNKED, UNTIL_CLOSE = range(4)
+# _read_response's body for a chunked body left on the connection (lazy)
+STREAMED_CHUNKS = -1
 
 
 def _read_head(rfile: Any, first: bool = True) -> tuple[str, int, dict[str, str], list[str]]:
@@ -461,14 +513,21 @@ def _read_headers(rfile: Any, names: list[str]) -> dict[str, str]:
     raise H1Error(f"got more than {_MAX_HEADERS} headers")
 
 
+def chunk_size(line: bytes) -> int:
+    """The size on a chunk's size line (extensions after ";" ignored)."""
+    try:
+        size = int(line.split(b";", 1)[0].strip(), 16)
+    except ValueError:
+        raise H1Error(f"bad chunk size line {line!r}") from None
+    if size < 0:
+        raise H1Error(f"bad chunk size line {line!r}")
+    return size
+
+
 def _read_chunked(rfile: Any) -> bytes:
-    parts = []
+    parts: list[bytes] = []
     while True:
-        line = _readline(rfile)
-        try:
-            size = int(line.split(b";", 1)[0].strip(), 16)
-        except ValueError:
-            raise H1Error(f"bad chunk size line {line!r}") from None
+        size = chunk_size(_readline(rfile))
         if size == 0:
             while _readline(rfile) not in (b"\r\n", b"\n", b""):  # trailers
                 pass

@@ -121,6 +121,22 @@ class Urllib3ResponseStream:
             self._done = True
         return data
 
+    def read1(self, amt: int = 64 * 1024) -> bytes:
+        """The next bytes as they arrive, at most ``amt``: urllib3's ``read1`` where it
+        has one (2.x), else ``read``."""
+        read1 = getattr(self._response, "read1", None)
+        if read1 is None:
+            return self.read(amt)
+        try:
+            data: bytes = read1(amt)
+        except _lib().u3.ReadTimeoutError as e:
+            raise errors.ReadTimeoutError(endpoint_url=self._url, error=e) from e
+        except _lib().u3.ProtocolError as e:
+            raise errors.ResponseStreamingError(error=e) from e
+        if not data:
+            self._done = True
+        return data
+
     def readable(self) -> bool:
         return True
 
