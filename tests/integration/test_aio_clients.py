@@ -14,7 +14,7 @@ import squall.aio
 from squall import exceptions as errors
 from squall.config import Config
 
-from _fault_server import FaultServer, json_error, ok
+from _fault_server import Drop, FaultServer, SlowBody, SlowHeaders, json_error, ok
 from _oracle import mask, reset
 
 pytest.importorskip("aiohttp")
@@ -233,6 +233,34 @@ def test_retries_sleep_on_the_loop_and_credentials_resolve_off_it(monkeypatch: p
     assert len(server.received) == 4
     assert all(r.headers.get("authorization", "").startswith("AWS4-HMAC-SHA256 Credential=AKID/")
                for r in server.received)
+
+
+def test_timeouts_drops_and_cancellation_leave_the_client_usable() -> None:
+    """A read timeout (headers or body late) and a dropped connection are retried like the
+    blocking client retries them; a cancelled call leaves no broken connection behind."""
+    listing = ok({"TableNames": ["t"]})
+    script = [SlowHeaders(2.0), SlowBody(2.0, listing), Drop(), listing, SlowHeaders(2.0), listing]
+    with FaultServer(script, default=listing) as server:
+        async def run() -> tuple[Any, Any]:
+            session = squall.aio.Session(**_KEYS)
+            async with session.client("dynamodb", endpoint_url=server.url, config=Config(
+                    read_timeout=0.5, retries={"mode": "standard", "max_attempts": 5})) as ddb:
+                async def no_sleep(seconds: float) -> None:
+                    return None
+
+                ddb._async_sleep = no_sleep
+                first = await ddb.list_tables()  # slow headers, slow body, dropped, then answered
+                call = asyncio.ensure_future(ddb.list_tables())  # waits on slow headers ...
+                await asyncio.sleep(0.2)
+                call.cancel()  # ... and is cancelled
+                with pytest.raises(asyncio.CancelledError):
+                    await call
+                after = await ddb.list_tables()  # a fresh exchange, answered at once
+                return first, after
+
+        first, after = asyncio.run(run())
+    assert first["TableNames"] == ["t"] and first["ResponseMetadata"]["RetryAttempts"] == 3
+    assert after["TableNames"] == ["t"] and after["ResponseMetadata"]["RetryAttempts"] == 0
 
 
 def test_what_the_asyncio_client_does_not_do_yet_says_so(moto_env: str) -> None:
