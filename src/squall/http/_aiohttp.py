@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import threading
 import weakref
 from functools import cache
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, AsyncIterator, Iterable
 from urllib.parse import urlsplit
 
 from .. import exceptions as errors
 from ._aioh1 import AioH1Pool
-from ._proxies import Proxies, fix_proxy_url, mask_proxy_url, proxy_auth_headers
-from ._urllib3 import _NO_LENGTH_METHODS, _body_length, _default_ca_bundle, _iter_body, _truthy
+from ._proxies import fix_proxy_url, mask_proxy_url, proxy_auth_headers
+from ._transport import TransportBase, body_length, frame_request, iter_body, load_trust, truthy
 from ._values import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
@@ -42,8 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AiohttpTransport", "AiohttpResponseStream"]
 
-DEFAULT_TIMEOUT = 60
-MAX_POOL_CONNECTIONS = 10
 # File bodies are read in blocks of this size (in a worker thread); botocore measured
 # 128 KiB as much faster than small blocks for large uploads.
 _READ_BLOCK = 128 * 1024
@@ -74,21 +71,10 @@ def _ssl_context(verify: bool | str, client_cert: str | tuple[str, str] | None) 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.minimum_version = ssl.TLSVersion.TLSv1_2  # urllib3's floor too
     context.options |= ssl.OP_NO_COMPRESSION
-    if verify:
-        bundle = verify if isinstance(verify, str) else _default_ca_bundle()
-        if bundle is None:
-            context.load_default_certs()
-        elif os.path.isdir(bundle):
-            context.load_verify_locations(capath=bundle)
-        else:
-            context.load_verify_locations(cafile=bundle)
-    else:
+    if not verify:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-    if isinstance(client_cert, tuple):
-        context.load_cert_chain(client_cert[0], keyfile=client_cert[1])
-    elif client_cert:
-        context.load_cert_chain(client_cert)
+    load_trust(context, verify, client_cert)
     return context
 
 
@@ -193,15 +179,11 @@ class AiohttpResponseStream:
         self.close()
 
 
-class AiohttpTransport:
+class AiohttpTransport(TransportBase):
     """Send ``HttpRequest``s over pooled aiohttp connections, from any event loop.
 
-    The options are Urllib3Transport's: ``verify`` True (certifi's bundle if installed,
-    else the system store), False or a CA bundle path; ``proxies`` ``{scheme: url}`` as
-    in botocore, None meaning the environment's ``HTTP(S)_PROXY``/``NO_PROXY`` read once
-    here; ``client_cert`` a PEM path or ``(cert, key)``; ``tcp_keepalive`` sets
-    SO_KEEPALIVE (aiohttp's client does not by default); ``lean_http1`` False sends
-    everything through aiohttp. ``proxies_config``: aiohttp
+    The options are Urllib3Transport's (TransportBase); ``tcp_keepalive`` sets
+    SO_KEEPALIVE (aiohttp's client does not by default). ``proxies_config``: aiohttp
     verifies an HTTPS proxy with the endpoint's TLS settings and always tunnels HTTPS,
     so ``proxy_ca_bundle``, ``proxy_client_cert`` and ``proxy_use_forwarding_for_https``
     are refused (InvalidConfigError) when an HTTPS proxy is configured.
@@ -212,34 +194,12 @@ class AiohttpTransport:
     each wait for data from the server.
     """
 
-    def __init__(
-        self,
-        *,
-        max_pool_connections: int = MAX_POOL_CONNECTIONS,
-        connect_timeout: float = DEFAULT_TIMEOUT,
-        read_timeout: float = DEFAULT_TIMEOUT,
-        verify: bool | str = True,
-        proxies: Mapping[str, str] | None = None,
-        proxies_config: Mapping[str, Any] | None = None,
-        client_cert: str | tuple[str, str] | None = None,
-        tcp_keepalive: bool = False,
-        lean_http1: bool = True,
-    ) -> None:
-        self._max_pool_connections = max_pool_connections
-        self._timeouts = (connect_timeout, read_timeout)
-        self._verify = verify
-        self._client_cert = client_cert
-        self._tcp_keepalive = tcp_keepalive
-        self._proxies = Proxies(proxies)  # read now (a worker thread), not on the event loop
-        self._check_proxies_config(dict(proxies_config or {}))
+    def _setup(self) -> None:
+        self._check_proxies_config(self._proxies_config)
         # Guards the sessions map: loops in different threads may share a transport.
         self._lock = threading.Lock()
         self._sessions: dict[asyncio.AbstractEventLoop, _LoopSession] = {}
         self._ssl: ssl.SSLContext | None = None
-        self._lean = lean_http1  # plain exchanges through _aioh1 (see _is_lean)
-
-    def __repr__(self) -> str:
-        return f"<AiohttpTransport verify={self._verify!r} proxies={self._proxies.masked()!r}>"
 
     def _check_proxies_config(self, config: dict[str, Any]) -> None:
         https_proxies = [url for scheme, url in self._proxies.by_scheme.items()
@@ -248,7 +208,7 @@ class AiohttpTransport:
             return  # these options only concern HTTPS proxies (urllib3 ignores them too)
         unsupported = [name for name in ("proxy_ca_bundle", "proxy_client_cert")
                        if config.get(name) is not None]
-        if _truthy(config.get("proxy_use_forwarding_for_https")):
+        if truthy(config.get("proxy_use_forwarding_for_https")):
             unsupported.append("proxy_use_forwarding_for_https")
         if unsupported:
             raise errors.InvalidConfigError(error_msg=(
@@ -257,10 +217,6 @@ class AiohttpTransport:
                 "settings (verify, client_cert) and always tunnels HTTPS with CONNECT"))
 
     # -- proxies ---------------------------------------------------------------------
-
-    def proxy_url_for(self, url: str) -> str | None:
-        """The proxy this transport uses for ``url``, or None (Urllib3Transport's rule)."""
-        return self._proxies.for_url(url)
 
     # -- sessions --------------------------------------------------------------------
 
@@ -339,35 +295,17 @@ class AiohttpTransport:
     # -- sending ---------------------------------------------------------------------
 
     def _prepare(self, request: HttpRequest) -> tuple[Any, dict[str, str], bool]:
-        """Body, headers and chunking, by Urllib3Transport._prepare's rules; file and
+        """Body, headers and chunking, framed as Urllib3Transport frames them; file and
         iterable bodies become async iterators that aiohttp streams."""
-        headers = dict(request.headers)
-        lowered = {k.lower() for k in headers}
-        body: Any = request.body
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        if isinstance(body, (bytes, bytearray, memoryview)) and not body:
-            body = None
-        chunked = "transfer-encoding" in lowered and \
-            (request.header("Transfer-Encoding") or "").strip().lower() == "chunked"
-        if "content-length" in lowered or "transfer-encoding" in lowered:
-            pass
-        elif body is None:
-            if request.method.upper() not in _NO_LENGTH_METHODS:
-                headers["Content-Length"] = "0"
-        else:
-            length = _body_length(body) if not hasattr(body, "__aiter__") else None
-            if length is not None:
-                headers["Content-Length"] = str(length)
-            else:
-                chunked = True  # unknown length: send it chunked
+        body, headers, chunked = frame_request(
+            request, lambda b: None if hasattr(b, "__aiter__") else body_length(b))
         if chunked:
             # aiohttp frames the body only when asked to (chunked=True), and then adds
             # the header itself; a header alone would send the body unframed.
             headers = {k: v for k, v in headers.items() if k.lower() != "transfer-encoding"}
         if body is not None and not isinstance(body, (bytes, bytearray, memoryview)) \
                 and not hasattr(body, "__aiter__"):
-            body = _read_file(body) if hasattr(body, "read") else _aiter(_iter_body(body))
+            body = _read_file(body) if hasattr(body, "read") else _aiter(iter_body(body))
         return body, headers, chunked
 
     def _is_lean(self, url: str, proxy_url: str | None, body: Any, chunked: bool) -> bool:

@@ -264,17 +264,16 @@ class H1Stream:
         if self._buffer is not None:
             return self._buffer.read(amt)  # type: ignore[no-any-return]
         if not self._chunked:
-            want = self._left if amt is None or amt < 0 or amt > self._left else amt
-            return self._mapped(want, whole=True)
+            return self._mapped(self._left if amt is None or amt < 0 or amt > self._left else amt, whole=True)
         parts: list[bytes] = []
-        want = amt if amt is not None and amt >= 0 else None
-        while want is None or want > 0:
-            part = self._mapped(want if want is not None else 1 << 20, whole=False)
+        left = amt if amt is not None and amt >= 0 else None
+        while left is None or left > 0:
+            part = self._mapped(left if left is not None else 1 << 20, whole=False)
             if not part:
                 break
             parts.append(part)
-            if want is not None:
-                want -= len(part)
+            if left is not None:
+                left -= len(part)
         return b"".join(parts)
 
     def read1(self, amt: int = 64 * 1024) -> bytes:

@@ -16,11 +16,12 @@ import os
 import threading
 from functools import cache
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit
 
 from .. import exceptions as errors
-from ._proxies import Proxies, mask_proxy_url, proxy_auth_headers
+from ._proxies import mask_proxy_url, proxy_auth_headers
+from ._transport import TransportBase, frame_request, iter_body, load_trust, truthy
 from ._values import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
@@ -31,10 +32,6 @@ if TYPE_CHECKING:
     from urllib3 import PoolManager
 
 __all__ = ["Urllib3Transport", "Urllib3ResponseStream", "mask_proxy_url"]
-
-DEFAULT_TIMEOUT = 60
-MAX_POOL_CONNECTIONS = 10
-
 
 @cache
 def _lib() -> SimpleNamespace:
@@ -60,39 +57,6 @@ def _lib() -> SimpleNamespace:
         # as much faster for large uploads.
         blocksize=128 * 1024 if "key_blocksize" in getattr(PoolKey, "_fields", ()) else None,
     )
-
-
-_NO_LENGTH_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def _default_ca_bundle() -> str | None:
-    try:
-        import certifi  # optional; botocore prefers it too
-    except ImportError:
-        return None
-    return str(certifi.where())
-
-
-def _body_length(body: Any) -> int | None:
-    if isinstance(body, (bytes, bytearray, memoryview)):
-        return len(body)
-    if all(hasattr(body, a) for a in ("seek", "tell", "read")):
-        seekable = getattr(body, "seekable", None)
-        if callable(seekable) and not seekable():
-            return None
-        try:
-            position = body.tell()
-            end = body.seek(0, os.SEEK_END)
-            body.seek(position)
-        except (OSError, ValueError):
-            return None
-        return max(int(end) - int(position), 0)
-    return None
-
-
-def _iter_body(body: Any) -> Iterator[bytes]:
-    for chunk in body:
-        yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
 
 
 class Urllib3ResponseStream:
@@ -160,37 +124,14 @@ class Urllib3ResponseStream:
         self.close()
 
 
-class Urllib3Transport:
-    """Send ``HttpRequest``s over pooled urllib3 connections.
+class Urllib3Transport(TransportBase):
+    """Send ``HttpRequest``s over pooled urllib3 connections (options: TransportBase).
 
-    ``verify``: True (certifi's bundle if installed, else the system store), False (no
-    verification) or a CA bundle path. ``proxies``: ``{scheme: proxy_url}`` as in
-    botocore; None means the environment's ``HTTP(S)_PROXY``/``NO_PROXY``, read once
-    here. ``proxies_config``: ``proxy_ca_bundle``, ``proxy_client_cert`` (path or
-    ``(cert, key)``) and ``proxy_use_forwarding_for_https``. ``client_cert``: a PEM path
-    holding cert and key, or ``(cert_path, key_path)``.
+    ``proxies_config``: ``proxy_ca_bundle``, ``proxy_client_cert`` (path or
+    ``(cert, key)``) and ``proxy_use_forwarding_for_https``.
     """
 
-    def __init__(
-        self,
-        *,
-        max_pool_connections: int = MAX_POOL_CONNECTIONS,
-        connect_timeout: float = DEFAULT_TIMEOUT,
-        read_timeout: float = DEFAULT_TIMEOUT,
-        verify: bool | str = True,
-        proxies: Mapping[str, str] | None = None,
-        proxies_config: Mapping[str, Any] | None = None,
-        client_cert: str | tuple[str, str] | None = None,
-        tcp_keepalive: bool = False,
-        lean_http1: bool = True,
-    ) -> None:
-        self._max_pool_connections = max_pool_connections
-        self._timeouts = (connect_timeout, read_timeout)
-        self._verify = verify
-        self._client_cert = client_cert
-        self._proxies_config: dict[str, Any] = dict(proxies_config or {})
-        self._tcp_keepalive = tcp_keepalive
-        self._proxies = Proxies(proxies)  # the environment's are read now, as botocore does
+    def _setup(self) -> None:
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._manager: PoolManager | None = None
@@ -198,12 +139,8 @@ class Urllib3Transport:
         # (scheme, netloc) -> the manager's pool for it; see _pool_for.
         self._pools: dict[tuple[str, str], Any] = {}
         # The lean HTTP/1.1 client for plain exchanges (see _h1), made on first use.
-        self._lean = lean_http1
         self._h1: H1Pool | None = None
         self._h1_context: ssl.SSLContext | None = None
-
-    def __repr__(self) -> str:
-        return f"<Urllib3Transport verify={self._verify!r} proxies={self._proxies.masked()!r}>"
 
     # -- pools ---------------------------------------------------------------------
 
@@ -219,19 +156,7 @@ class Urllib3Transport:
         lib = _lib()
         context: ssl.SSLContext = lib.create_urllib3_context(
             cert_reqs=lib.ssl.CERT_REQUIRED if self._verify else lib.ssl.CERT_NONE)
-        if self._verify:
-            bundle = self._verify if isinstance(self._verify, str) else _default_ca_bundle()
-            if bundle is None:
-                context.load_default_certs()
-            elif os.path.isdir(bundle):
-                context.load_verify_locations(capath=bundle)
-            else:
-                context.load_verify_locations(cafile=bundle)
-        # Load the client certificate once here rather than per connection.
-        if isinstance(self._client_cert, tuple):
-            context.load_cert_chain(self._client_cert[0], keyfile=self._client_cert[1])
-        elif self._client_cert:
-            context.load_cert_chain(self._client_cert)
+        load_trust(context, self._verify, self._client_cert)  # once here, not per connection
         return context
 
     def _pool_kwargs(self) -> dict[str, Any]:
@@ -300,7 +225,7 @@ class Urllib3Transport:
                     kwargs["proxy_ssl_context"] = proxy_context
                 forwarding = self._proxies_config.get("proxy_use_forwarding_for_https")
                 if forwarding is not None:
-                    kwargs["use_forwarding_for_https"] = _truthy(forwarding)
+                    kwargs["use_forwarding_for_https"] = truthy(forwarding)
                 found = _lib().proxy_from_url(proxy_url, **kwargs)
                 self._proxy_managers[proxy_url] = found
             return found
@@ -325,10 +250,6 @@ class Urllib3Transport:
             pools[origin] = pool
         return pool
 
-    def proxy_url_for(self, url: str) -> str | None:
-        """The proxy this transport uses for ``url``, or None."""
-        return self._proxies.for_url(url)
-
     def _request_target(self, url: str, proxy_url: str | None) -> str:
         parts = urlsplit(url)
         path = parts.path or "/"
@@ -339,35 +260,16 @@ class Urllib3Transport:
         # A forwarding proxy needs the absolute URL; HTTPS normally goes through a
         # CONNECT tunnel, where the origin sees only the path.
         forwarding = (urlsplit(proxy_url).scheme == "https"
-                      and _truthy(self._proxies_config.get("proxy_use_forwarding_for_https")))
+                      and truthy(self._proxies_config.get("proxy_use_forwarding_for_https")))
         return url if forwarding or url.startswith("http:") else path
 
     # -- sending -------------------------------------------------------------------
 
     def _prepare(self, request: HttpRequest) -> tuple[Any, dict[str, str], bool]:
-        headers = dict(request.headers)
-        lowered = {k.lower() for k in headers}
-        body: Any = request.body
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        if isinstance(body, (bytes, bytearray, memoryview)) and not body:
-            body = None
-        chunked = "transfer-encoding" in lowered and \
-            (request.header("Transfer-Encoding") or "").strip().lower() == "chunked"
-        if "content-length" in lowered or "transfer-encoding" in lowered:
-            pass
-        elif body is None:
-            if request.method.upper() not in _NO_LENGTH_METHODS:
-                headers["Content-Length"] = "0"
-        else:
-            length = _body_length(body)
-            if length is not None:
-                headers["Content-Length"] = str(length)
-            else:
-                chunked = True  # unknown length: send it chunked
+        body, headers, chunked = frame_request(request)
         if body is not None and chunked and not hasattr(body, "read") \
                 and not isinstance(body, (bytes, bytearray, memoryview)):
-            body = _iter_body(body)
+            body = iter_body(body)
         return body, headers, chunked
 
     # -- the lean path ---------------------------------------------------------------
@@ -493,12 +395,6 @@ class Urllib3Transport:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return bool(value)
 
 
 def _is_ip(host: str) -> bool:
